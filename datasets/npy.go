@@ -1,0 +1,212 @@
+package datasets
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"codeberg.org/sbinet/npyio"
+)
+
+// ErrFormat reports a file whose content is not what ncgn expects (dtype, shape, values).
+var ErrFormat = errors.New("bad format")
+
+// Array is a dense n-dimensional array of float64 in C (row-major) order, as read from or
+// written to a NumPy .npy file. Len(Data) equals the product of Shape.
+type Array struct {
+	Shape []int
+	Data  []float64
+}
+
+// Size returns the number of elements the shape holds.
+func (a *Array) Size() int {
+	n := 1
+	for _, d := range a.Shape {
+		n *= d
+	}
+	return n
+}
+
+// Validate checks that the shape is non-negative, matches the data, and that every value is
+// finite; name says where the array came from in the error.
+func (a *Array) Validate(name string) error {
+	for _, d := range a.Shape {
+		if d < 0 {
+			return fmt.Errorf("datasets: %s: negative dimension in shape %v: %w", name, a.Shape, ErrFormat)
+		}
+	}
+	if a.Size() != len(a.Data) {
+		return fmt.Errorf("datasets: %s: shape %v holds %d values, have %d: %w", name, a.Shape, a.Size(), len(a.Data), ErrFormat)
+	}
+	for i, v := range a.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("datasets: %s: value %v at flat index %d (position %v): %w", name, v, i, unravel(i, a.Shape), ErrFormat)
+		}
+	}
+	return nil
+}
+
+// unravel turns a flat C-order index into a multi-index.
+func unravel(i int, shape []int) []int {
+	idx := make([]int, len(shape))
+	for k := len(shape) - 1; k >= 0; k-- {
+		if shape[k] > 0 {
+			idx[k] = i % shape[k]
+			i /= shape[k]
+		}
+	}
+	return idx
+}
+
+// ReadNpy reads a .npy file of float32 or float64 values in C order into an Array. Errors name
+// the file and what is wrong (unreadable, not .npy, other dtype, Fortran order, NaN or Inf).
+func ReadNpy(path string) (*Array, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	defer f.Close()
+	a, err := DecodeNpy(bufio.NewReader(f), path)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// DecodeNpy reads one .npy array from r; name labels errors.
+func DecodeNpy(r io.Reader, name string) (a *Array, err error) {
+	defer func() { // npyio may panic on corrupt headers; turn that into an error
+		if p := recover(); p != nil {
+			a, err = nil, fmt.Errorf("datasets: %s: not a readable .npy file (%v): %w", name, p, ErrFormat)
+		}
+	}()
+	rd, err := npyio.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %s: not a .npy file: %v: %w", name, err, ErrFormat)
+	}
+	h := rd.Header.Descr
+	if h.Fortran {
+		return nil, fmt.Errorf("datasets: %s: Fortran-order arrays are not supported (save with C order): %w", name, ErrFormat)
+	}
+	shape := append([]int(nil), h.Shape...)
+	a = &Array{Shape: shape}
+	switch strings.Trim(h.Type, "'\" ") {
+	case "<f4", "|f4", "f4", "float32":
+		var v []float32
+		if err := rd.Read(&v); err != nil {
+			return nil, fmt.Errorf("datasets: %s: reading float32 data: %v: %w", name, err, ErrFormat)
+		}
+		a.Data = make([]float64, len(v))
+		for i, x := range v {
+			a.Data[i] = float64(x)
+		}
+	case "<f8", "|f8", "f8", "float64":
+		var v []float64
+		if err := rd.Read(&v); err != nil {
+			return nil, fmt.Errorf("datasets: %s: reading float64 data: %v: %w", name, err, ErrFormat)
+		}
+		a.Data = v
+	default:
+		return nil, fmt.Errorf("datasets: %s: dtype %q not supported (want little-endian float32 or float64): %w", name, h.Type, ErrFormat)
+	}
+	if len(a.Shape) == 0 { // a scalar
+		a.Shape = nil
+	}
+	if err := a.Validate(name); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// WriteNpy writes a as a little-endian .npy file of the given element type ("float32" or
+// "float64"), atomically: to a temporary file in the same folder, then renamed over path.
+func WriteNpy(path string, a *Array, dtype string) error {
+	if a.Size() != len(a.Data) {
+		return fmt.Errorf("datasets: writing %s: shape %v holds %d values, have %d: %w", path, a.Shape, a.Size(), len(a.Data), ErrFormat)
+	}
+	return WriteAtomic(path, func(w io.Writer) error { return EncodeNpy(w, a, dtype) })
+}
+
+// EncodeNpy writes a in .npy version 1.0 format with the given element type.
+func EncodeNpy(w io.Writer, a *Array, dtype string) error {
+	var descr string
+	switch dtype {
+	case "float32":
+		descr = "<f4"
+	case "float64":
+		descr = "<f8"
+	default:
+		return fmt.Errorf("datasets: npy dtype %q not supported (float32 or float64): %w", dtype, ErrFormat)
+	}
+	dims := make([]string, len(a.Shape))
+	for i, d := range a.Shape {
+		dims[i] = fmt.Sprint(d)
+	}
+	shape := "(" + strings.Join(dims, ", ")
+	if len(dims) == 1 {
+		shape += ","
+	}
+	shape += ")"
+	header := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape)
+	// magic (6) + version (2) + header length (2) + header + '\n' padded to a multiple of 64.
+	total := 10 + len(header) + 1
+	pad := (64 - total%64) % 64
+	header += strings.Repeat(" ", pad) + "\n"
+	bw := bufio.NewWriter(w)
+	bw.WriteString("\x93NUMPY")
+	bw.Write([]byte{1, 0})
+	var hl [2]byte
+	binary.LittleEndian.PutUint16(hl[:], uint16(len(header)))
+	bw.Write(hl[:])
+	bw.WriteString(header)
+	var buf [8]byte
+	for _, v := range a.Data {
+		if dtype == "float32" {
+			binary.LittleEndian.PutUint32(buf[:4], math.Float32bits(float32(v)))
+			bw.Write(buf[:4])
+		} else {
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+			bw.Write(buf[:])
+		}
+	}
+	return bw.Flush()
+}
+
+// WriteAtomic writes a file through write into a temporary file in the folder of path, syncs
+// it and renames it over path, so that a reader never sees a partial file and an interrupted
+// write never destroys the previous one. Missing parent folders are created.
+func WriteAtomic(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("datasets: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("datasets: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", path, err)
+	}
+	return nil
+}
