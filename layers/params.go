@@ -155,10 +155,10 @@ func (ps *Params) add(name string, shape []int, init Init, learnable bool) (*Par
 	return p, nil
 }
 
-// dense returns a tensor of the store's dtype holding vals.
+// dense returns a tensor of the store's dtype holding a copy of vals.
 func (ps *Params) dense(shape []int, vals []float64) *tensor.Dense {
 	if ps.dtype == tensor.Float64 {
-		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(vals))
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(append([]float64(nil), vals...)))
 	}
 	f := make([]float32, len(vals))
 	for i, v := range vals {

@@ -1,0 +1,96 @@
+package layers
+
+import (
+	"fmt"
+
+	"gorgonia.org/gorgonia"
+)
+
+// BatchNorm is batch normalisation over the rows of a [n, F] input (PyTorch's BatchNorm1d):
+//
+//	y = (x - mean) / sqrt(var + eps) * gamma + beta.
+//
+// In training the batch's mean and biased variance are used, and the running estimates are
+// updated after the step as running = (1 - momentum) running + momentum batch (with the
+// unbiased batch variance, as PyTorch does); in evaluation the running estimates are used.
+// The running estimates are buffers of the Params, so they persist across rebuilt graphs and
+// are saved with the parameters.
+type BatchNorm struct {
+	cfg                 BatchNormConfig
+	Gamma, Beta         *Param
+	RunningMean, RunVar *Param
+}
+
+// BatchNormConfig configures a BatchNorm; zero values of optional fields are the defaults.
+type BatchNormConfig struct {
+	Features int
+	Momentum float64 `json:"momentum,omitempty"` // default 0.1
+	Eps      float64 `json:"eps,omitempty"`      // default 1e-5
+}
+
+// NewBatchNorm creates name+".gamma" (ones), name+".beta" (zeros) and the buffers
+// name+".running_mean" (zeros) and name+".running_var" (ones).
+func NewBatchNorm(ps *Params, name string, cfg BatchNormConfig) (*BatchNorm, error) {
+	if cfg.Features < 1 {
+		return nil, fmt.Errorf("layers: BatchNorm %q: %d features: %w", name, cfg.Features, ErrConfig)
+	}
+	if cfg.Momentum == 0 {
+		cfg.Momentum = 0.1
+	}
+	if cfg.Eps == 0 {
+		cfg.Eps = 1e-5
+	}
+	if !(cfg.Momentum > 0 && cfg.Momentum <= 1) || !(cfg.Eps > 0) {
+		return nil, fmt.Errorf("layers: BatchNorm %q: momentum %v, eps %v: %w", name, cfg.Momentum, cfg.Eps, ErrConfig)
+	}
+	b := &BatchNorm{cfg: cfg}
+	var err error
+	f := cfg.Features
+	if b.Gamma, err = ps.Add(name+".gamma", []int{1, f}, Ones()); err != nil {
+		return nil, err
+	}
+	if b.Beta, err = ps.Add(name+".beta", []int{1, f}, Zeros()); err != nil {
+		return nil, err
+	}
+	if b.RunningMean, err = ps.AddBuffer(name+".running_mean", []int{f}, Zeros()); err != nil {
+		return nil, err
+	}
+	if b.RunVar, err = ps.AddBuffer(name+".running_var", []int{f}, Ones()); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Forward normalises x; in a training scope it registers the running-statistics update.
+func (b *BatchNorm) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
+	if x.Dims() != 2 || x.Shape()[1] != b.cfg.Features {
+		return nil, fmt.Errorf("layers: BatchNorm %q: input %v, want [n, %d]: %w", b.Gamma.Name, x.Shape(), b.cfg.Features, ErrShape)
+	}
+	st := &normState{}
+	if !s.Train {
+		st.fixed = true
+		st.mean = b.RunningMean.Float64s()
+		v := b.RunVar.Float64s()
+		st.invStd = make([]float64, len(v))
+		for j := range v {
+			st.invStd[j] = 1 / sqrt(v[j]+b.cfg.Eps)
+		}
+	} else {
+		s.AfterRun(func() error {
+			if st.mean == nil { // the op did not run
+				return nil
+			}
+			m := b.cfg.Momentum
+			rm, rv := b.RunningMean.Float64s(), b.RunVar.Float64s()
+			for j := range rm {
+				rm[j] = (1-m)*rm[j] + m*st.mean[j]
+				rv[j] = (1-m)*rv[j] + m*st.varUnbiased[j]
+			}
+			if err := b.RunningMean.SetFloat64s(rm); err != nil {
+				return err
+			}
+			return b.RunVar.SetFloat64s(rv)
+		})
+	}
+	return batchNormNode(x, s.Param(b.Gamma), s.Param(b.Beta), b.cfg.Eps, st)
+}

@@ -1,0 +1,162 @@
+package layers
+
+import (
+	"math"
+	"math/rand"
+	"runtime"
+	"testing"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// gradTol is the largest accepted relative error between an analytic gradient and central
+// finite differences in float64: ||analytic - numeric|| / max(||analytic||, ||numeric||).
+const gradTol = 1e-6
+
+// fdStep is the finite-difference step of the five-point stencil
+// f'(x) ≈ (8 (f(x+h) - f(x-h)) - (f(x+2h) - f(x-2h))) / 12h, whose truncation error is O(h^4).
+const fdStep = 1e-4
+
+// gradFloor is the norm below which a gradient counts as zero in the relative error, so that a
+// gradient that vanishes analytically (a bias before BatchNorm) is compared in absolute terms.
+const gradFloor = 1e-3
+
+// fivePoint returns the five-point derivative estimate of f at its current point, where
+// f(d) evaluates the function displaced by d.
+func fivePoint(f func(d float64) float64) float64 {
+	h := fdStep
+	return (8*(f(h)-f(-h)) - (f(2*h) - f(-2*h))) / (12 * h)
+}
+
+// buildFn builds the expression under test from its input nodes.
+type buildFn func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error)
+
+// randDense returns a float64 tensor of the given shape with entries uniform in [-1, 1).
+func randDense(rng *rand.Rand, shape ...int) *tensor.Dense {
+	n := 1
+	for _, s := range shape {
+		n *= s
+	}
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 2*rng.Float64() - 1
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(v))
+}
+
+// evalLoss builds f over the inputs and returns L = sum(f(x) * R), the output, and, when grad
+// is set, dL/dx for every input.
+func evalLoss(t *testing.T, inputs []*tensor.Dense, f buildFn, r *tensor.Dense, grad bool) (float64, *tensor.Dense, [][]float64) {
+	t.Helper()
+	g := gorgonia.NewGraph()
+	xs := make([]*gorgonia.Node, len(inputs))
+	for i, in := range inputs {
+		xs[i] = gorgonia.NewTensor(g, tensor.Float64, in.Dims(), gorgonia.WithShape(in.Shape()...), gorgonia.WithValue(in.Clone()), gorgonia.WithName("x"+string(rune('0'+i))))
+	}
+	out, err := f(g, xs)
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	var outV gorgonia.Value
+	gorgonia.Read(out, &outV) // a copy taken when out is computed: later ops may reuse its memory
+	rn := gorgonia.NewTensor(g, tensor.Float64, r.Dims(), gorgonia.WithShape(r.Shape()...), gorgonia.WithValue(r), gorgonia.WithName("R"))
+	prod, err := gorgonia.HadamardProd(out, rn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss, err := gorgonia.Sum(prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var grads gorgonia.Nodes
+	if grad {
+		if grads, err = gorgonia.Grad(loss, xs...); err != nil {
+			t.Fatalf("grad: %v", err)
+		}
+	}
+	vm := gorgonia.NewTapeMachine(g)
+	defer func() { vm.Reset(); runtime.SetFinalizer(vm, nil) }()
+	if err := vm.RunAll(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	var gs [][]float64
+	for _, gn := range grads {
+		gs = append(gs, append([]float64(nil), gn.Value().Data().([]float64)...))
+	}
+	return loss.Value().Data().(float64), outV.(*tensor.Dense).Clone().(*tensor.Dense), gs
+}
+
+// checkGrad compares the gradients of sum(f(x) * R) with respect to the inputs listed in wrt
+// against central finite differences.
+func checkGrad(t *testing.T, inputs []*tensor.Dense, f buildFn, wrt ...int) {
+	t.Helper()
+	for i, rel := range gradErrors(t, inputs, f, wrt...) {
+		if rel > gradTol || math.IsNaN(rel) {
+			t.Errorf("input %d: relative gradient error %.3g > %g", wrt[i], rel, gradTol)
+		}
+	}
+}
+
+// gradErrors returns, for each input in wrt, the relative error between the analytic gradient of
+// sum(f(x) * R) and central finite differences.
+func gradErrors(t *testing.T, inputs []*tensor.Dense, f buildFn, wrt ...int) []float64 {
+	t.Helper()
+	var errs []float64
+	rng := rand.New(rand.NewSource(99))
+	// The output shape is known only after one build.
+	g := gorgonia.NewGraph()
+	xs := make([]*gorgonia.Node, len(inputs))
+	for i, in := range inputs {
+		xs[i] = gorgonia.NewTensor(g, tensor.Float64, in.Dims(), gorgonia.WithShape(in.Shape()...), gorgonia.WithValue(in.Clone()))
+	}
+	o, err := f(g, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := randDense(rng, o.Shape()...)
+	_, _, analytic := evalLoss(t, inputs, f, r, true)
+	for _, wi := range wrt {
+		x := inputs[wi].Data().([]float64)
+		num := make([]float64, len(x))
+		for k := range x {
+			orig := x[k]
+			num[k] = fivePoint(func(d float64) float64 {
+				x[k] = orig + d
+				l, _, _ := evalLoss(t, inputs, f, r, false)
+				x[k] = orig
+				return l
+			})
+		}
+		a := analytic[indexOf(wrt, wi, len(inputs))]
+		var diff, na, nn float64
+		for k := range num {
+			diff += (a[k] - num[k]) * (a[k] - num[k])
+			na += a[k] * a[k]
+			nn += num[k] * num[k]
+		}
+		errs = append(errs, math.Sqrt(diff)/math.Max(math.Max(math.Sqrt(na), math.Sqrt(nn)), gradFloor))
+	}
+	return errs
+}
+
+// wrongGELU computes GELU but claims ReLU's derivative: the gradient check must reject it.
+type wrongGELU struct{ activationOp }
+
+func (op *wrongGELU) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	g, err := gorgonia.ApplyOp(&activationGradOp{opBase: newOpBase("relu'", 2, 2, 2), kind: ReLU}, inputs[0], grad)
+	return gorgonia.Nodes{g}, err
+}
+
+func TestCheckGrad_RejectsWrongGradient(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	errs := gradErrors(t, []*tensor.Dense{randDense(rng, 3, 3)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return gorgonia.ApplyOp(&wrongGELU{activationOp{opBase: newOpBase("gelu", 2, 2), kind: GELU}}, xs[0])
+	}, 0)
+	if errs[0] < 1e-2 {
+		t.Fatalf("a wrong gradient passed the check (relative error %g)", errs[0])
+	}
+}
+
+// indexOf maps an input index to the position of its gradient (Grad is taken w.r.t. all inputs).
+func indexOf(_ []int, wi, _ int) int { return wi }

@@ -1,0 +1,81 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/gorgonia"
+)
+
+// MLP is a stack of Linear layers; after each one (the last one too unless PlainLast is set)
+// comes an optional BatchNorm and the activation.
+//
+// Shapes: x [n, Dims[0]] -> [n, Dims[len-1]].
+type MLP struct {
+	cfg    MLPConfig
+	linear []*Linear
+	norms  []*BatchNorm
+}
+
+// MLPConfig configures an MLP.
+type MLPConfig struct {
+	Dims       []int      `json:"dims"`                 // layer widths, input first; at least two
+	Norm       bool       `json:"norm,omitempty"`       // BatchNorm after each Linear
+	Activation Activation `json:"activation,omitempty"` // default GELU
+	PlainLast  bool       `json:"plain_last,omitempty"` // no norm or activation after the last Linear
+}
+
+// NewMLP creates the layers name.0, name.1, ... (and name.norm0, ...) in ps.
+func NewMLP(ps *Params, name string, cfg MLPConfig) (*MLP, error) {
+	if len(cfg.Dims) < 2 {
+		return nil, fmt.Errorf("layers: MLP %q: dims %v: %w (need at least two)", name, cfg.Dims, ErrConfig)
+	}
+	if cfg.Activation == "" {
+		cfg.Activation = GELU
+	}
+	m := &MLP{cfg: cfg}
+	for i := 0; i+1 < len(cfg.Dims); i++ {
+		l, err := NewLinear(ps, fmt.Sprintf("%s.%d", name, i), LinearConfig{In: cfg.Dims[i], Out: cfg.Dims[i+1]})
+		if err != nil {
+			return nil, err
+		}
+		m.linear = append(m.linear, l)
+		last := i+2 == len(cfg.Dims)
+		if cfg.Norm && !(last && cfg.PlainLast) {
+			bn, err := NewBatchNorm(ps, fmt.Sprintf("%s.norm%d", name, i), BatchNormConfig{Features: cfg.Dims[i+1]})
+			if err != nil {
+				return nil, err
+			}
+			m.norms = append(m.norms, bn)
+		} else {
+			m.norms = append(m.norms, nil)
+		}
+	}
+	return m, nil
+}
+
+// Config returns the MLP's configuration.
+func (m *MLP) Config() MLPConfig { return m.cfg }
+
+// Forward applies the MLP to x.
+func (m *MLP) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
+	var err error
+	for i, l := range m.linear {
+		if x, err = l.Forward(s, x); err != nil {
+			return nil, err
+		}
+		if m.norms[i] != nil {
+			if x, err = m.norms[i].Forward(s, x); err != nil {
+				return nil, err
+			}
+		}
+		if i+1 < len(m.linear) || !m.cfg.PlainLast {
+			if x, err = Activate(x, m.cfg.Activation); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return x, nil
+}
+
+func sqrt(x float64) float64 { return math.Sqrt(x) }

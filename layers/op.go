@@ -1,0 +1,96 @@
+package layers
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"sync/atomic"
+
+	"github.com/chewxy/hm"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// opSerial numbers every custom op instance. Ops carry per-step data (index lists, batch
+// statistics) that is not worth hashing, so the serial goes into WriteHash instead: gorgonia
+// de-duplicates nodes with equal hashes and equal children, and two distinct instances must
+// never be merged.
+var opSerial atomic.Uint64
+
+// opBase implements the parts of gorgonia.Op that every custom op here shares.
+type opBase struct {
+	name   string
+	serial uint64
+	arity  int
+	// inDims are the ranks of the inputs and outDims the rank of the output, used for Type.
+	inDims  []int
+	outDims int
+}
+
+func newOpBase(name string, outDims int, inDims ...int) opBase {
+	return opBase{name: name, serial: opSerial.Add(1), arity: len(inDims), inDims: inDims, outDims: outDims}
+}
+
+func (o *opBase) Arity() int { return o.arity }
+
+func (o *opBase) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	ts := make(hm.Types, 0, o.arity+1)
+	for _, d := range o.inDims {
+		ts = append(ts, tensorType(d, a))
+	}
+	ts = append(ts, tensorType(o.outDims, a))
+	return hm.NewFnType(ts...)
+}
+
+func tensorType(dims int, a hm.TypeVariable) hm.Type {
+	if dims == 0 {
+		return a
+	}
+	return gorgonia.TensorType{Dims: dims, Of: a}
+}
+
+func (o *opBase) ReturnsPtr() bool     { return false }
+func (o *opBase) CallsExtern() bool    { return false }
+func (o *opBase) OverwritesInput() int { return -1 }
+func (o *opBase) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "%s#%d", o.name, o.serial)
+}
+func (o *opBase) Hashcode() uint32 {
+	h := fnv.New32a()
+	o.WriteHash(h)
+	return h.Sum32()
+}
+func (o *opBase) String() string { return o.name }
+
+// shapeOf returns the shape of a DimSizer as a tensor.Shape.
+func shapeOf(d gorgonia.DimSizer) (tensor.Shape, error) {
+	if s, ok := d.(tensor.Shape); ok {
+		return s, nil
+	}
+	return nil, fmt.Errorf("layers: cannot read the shape of %T: %w", d, ErrShape)
+}
+
+// denseOf returns the *tensor.Dense behind a gorgonia value.
+func denseOf(v gorgonia.Value) (*tensor.Dense, error) {
+	d, ok := v.(*tensor.Dense)
+	if !ok {
+		return nil, fmt.Errorf("layers: expected a dense tensor, got %T: %w", v, ErrShape)
+	}
+	return d, nil
+}
+
+// newLike returns a zeroed dense tensor of the same dtype as like with the given shape.
+func newLike(like *tensor.Dense, shape ...int) *tensor.Dense {
+	n := 1
+	for _, s := range shape {
+		n *= s
+	}
+	if like.Dtype() == tensor.Float32 {
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]float32, n)))
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]float64, n)))
+}
+
+// float is the element type of every kernel.
+type float interface{ ~float32 | ~float64 }

@@ -1,0 +1,173 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Activation names an element-wise non-linearity.
+type Activation string
+
+// The activations of the paper's networks.
+const (
+	// GELU is the exact Gaussian error linear unit x Φ(x) = x/2 (1 + erf(x/√2)) (the paper's Table 5).
+	GELU Activation = "gelu"
+	// ReLU is max(x, 0) (the reference code's MLP helper).
+	ReLU Activation = "relu"
+	// Identity leaves its input unchanged.
+	Identity Activation = "identity"
+	// leakyReLU is max(x, 0) + slope min(x, 0); used through LeakyReLU (GATConv, slope 0.2).
+	leakyReLU Activation = "leakyrelu"
+)
+
+// activationOp applies an activation element-wise in one fused, parallel pass. The composite
+// form of GELU in gorgonia allocates several full copies of its input (docs/GORGONIA.md).
+type activationOp struct {
+	opBase
+	kind  Activation
+	slope float64 // leakyReLU only
+}
+
+// Activate applies the named activation to x element-wise.
+func Activate(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
+	switch kind {
+	case Identity, "":
+		return x, nil
+	case GELU, ReLU:
+	default:
+		return nil, fmt.Errorf("layers: activation %q: %w (want gelu, relu or identity)", kind, ErrConfig)
+	}
+	return gorgonia.ApplyOp(&activationOp{opBase: newOpBase(string(kind), x.Dims(), x.Dims()), kind: kind}, x)
+}
+
+// LeakyReLU applies max(x, 0) + slope min(x, 0) element-wise.
+func LeakyReLU(x *gorgonia.Node, slope float64) (*gorgonia.Node, error) {
+	return gorgonia.ApplyOp(&activationOp{opBase: newOpBase("leakyrelu", x.Dims(), x.Dims()), kind: leakyReLU, slope: slope}, x)
+}
+
+// GELUNode applies the exact GELU to x.
+func GELUNode(x *gorgonia.Node) (*gorgonia.Node, error) { return Activate(x, GELU) }
+
+func (op *activationOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *activationOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	out := newLike(x, x.Shape()...)
+	switch xd := x.Data().(type) {
+	case []float32:
+		activate(op.kind, op.slope, xd, out.Data().([]float32))
+	case []float64:
+		activate(op.kind, op.slope, xd, out.Data().([]float64))
+	}
+	return out, nil
+}
+
+func (op *activationOp) DiffWRT(int) []bool { return []bool{true} }
+
+func (op *activationOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	g, err := gorgonia.ApplyOp(&activationGradOp{opBase: newOpBase(string(op.kind)+"'", inputs[0].Dims(), inputs[0].Dims(), grad.Dims()), kind: op.kind, slope: op.slope}, inputs[0], grad)
+	return gorgonia.Nodes{g}, err
+}
+
+// activationGradOp computes g ⊙ f'(x).
+type activationGradOp struct {
+	opBase
+	kind  Activation
+	slope float64
+}
+
+func (op *activationGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *activationGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	g, err := denseOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	out := newLike(x, x.Shape()...)
+	switch xd := x.Data().(type) {
+	case []float32:
+		activateGrad(op.kind, op.slope, xd, g.Data().([]float32), out.Data().([]float32))
+	case []float64:
+		activateGrad(op.kind, op.slope, xd, g.Data().([]float64), out.Data().([]float64))
+	}
+	return out, nil
+}
+
+func (op *activationGradOp) DiffWRT(int) []bool { return []bool{false, false} }
+func (op *activationGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: second derivative of %s: %w", op.kind, ErrConfig)
+}
+
+const invSqrt2 = 0.70710678118654752440
+const invSqrt2Pi = 0.39894228040143267794
+
+func activate[T float](kind Activation, slope float64, x, out []T) {
+	parallelFor(len(x), 20, func(lo, hi int) {
+		switch kind {
+		case GELU:
+			for i := lo; i < hi; i++ {
+				v := float64(x[i])
+				out[i] = T(0.5 * v * (1 + math.Erf(v*invSqrt2)))
+			}
+		case ReLU:
+			for i := lo; i < hi; i++ {
+				if x[i] > 0 {
+					out[i] = x[i]
+				}
+			}
+		case leakyReLU:
+			a := T(slope)
+			for i := lo; i < hi; i++ {
+				if x[i] > 0 {
+					out[i] = x[i]
+				} else {
+					out[i] = a * x[i]
+				}
+			}
+		}
+	})
+}
+
+func activateGrad[T float](kind Activation, slope float64, x, g, out []T) {
+	parallelFor(len(x), 30, func(lo, hi int) {
+		switch kind {
+		case GELU:
+			for i := lo; i < hi; i++ {
+				v := float64(x[i])
+				d := 0.5*(1+math.Erf(v*invSqrt2)) + v*invSqrt2Pi*math.Exp(-0.5*v*v)
+				out[i] = g[i] * T(d)
+			}
+		case ReLU:
+			for i := lo; i < hi; i++ {
+				if x[i] > 0 {
+					out[i] = g[i]
+				}
+			}
+		case leakyReLU:
+			a := T(slope)
+			for i := lo; i < hi; i++ {
+				if x[i] > 0 {
+					out[i] = g[i]
+				} else {
+					out[i] = a * g[i]
+				}
+			}
+		}
+	})
+}

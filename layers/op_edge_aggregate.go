@@ -1,0 +1,164 @@
+package layers
+
+import (
+	"fmt"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// edgeIndex holds one edge list grouped by destination and by source, so that the weighted sum
+// over incoming edges and its transpose both run in parallel by output row.
+type edgeIndex struct {
+	src, dst     []int
+	nSrc, nDst   int
+	byDst, bySrc *Sparse // entries are edge ids
+}
+
+func newEdgeIndex(src, dst []int, nSrc, nDst int) (*edgeIndex, error) {
+	if len(src) != len(dst) {
+		return nil, fmt.Errorf("layers: %d sources and %d destinations: %w", len(src), len(dst), ErrShape)
+	}
+	byDst, err := ScatterMatrix(dst, nDst, false)
+	if err != nil {
+		return nil, fmt.Errorf("layers: edge destinations: %w", err)
+	}
+	bySrc, err := ScatterMatrix(src, nSrc, false)
+	if err != nil {
+		return nil, fmt.Errorf("layers: edge sources: %w", err)
+	}
+	return &edgeIndex{src: src, dst: dst, nSrc: nSrc, nDst: nDst, byDst: byDst, bySrc: bySrc}, nil
+}
+
+// edgeAggregateOp computes out[i] = sum over edges e with dst[e] = i of alpha[e] · x[src[e]].
+type edgeAggregateOp struct {
+	opBase
+	ix *edgeIndex
+}
+
+// EdgeAggregate returns the attention-weighted sum over incoming edges,
+//
+//	out[i, :] = sum_{e: dst[e] = i} alpha[e] x[src[e], :],
+//
+// for alpha of shape [E, 1] and x of shape [nSrc, F]; the result has nDst rows. Gradients flow to
+// alpha (dalpha[e] = <g[dst[e]], x[src[e]]>) and to x, without materialising an [E, F] tensor.
+func EdgeAggregate(alpha, x *gorgonia.Node, src, dst []int, nDst int) (*gorgonia.Node, error) {
+	if alpha.Dims() != 2 || alpha.Shape()[0] != len(src) || alpha.Shape()[1] != 1 || x.Dims() != 2 {
+		return nil, fmt.Errorf("layers: EdgeAggregate with alpha %v, x %v, %d edges: %w", alpha.Shape(), x.Shape(), len(src), ErrShape)
+	}
+	ix, err := newEdgeIndex(src, dst, x.Shape()[0], nDst)
+	if err != nil {
+		return nil, fmt.Errorf("layers: EdgeAggregate: %w", err)
+	}
+	return gorgonia.ApplyOp(&edgeAggregateOp{opBase: newOpBase("edgeagg", 2, 2, 2), ix: ix}, alpha, x)
+}
+
+func (op *edgeAggregateOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{op.ix.nDst, s[1]}, nil
+}
+
+func (op *edgeAggregateOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	a, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	x, err := denseOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	f := x.Shape()[1]
+	out := newLike(x, op.ix.nDst, f)
+	switch xd := x.Data().(type) {
+	case []float32:
+		weightedSum(op.ix.byDst, op.ix.src, a.Data().([]float32), xd, out.Data().([]float32), f)
+	case []float64:
+		weightedSum(op.ix.byDst, op.ix.src, a.Data().([]float64), xd, out.Data().([]float64), f)
+	}
+	return out, nil
+}
+
+func (op *edgeAggregateOp) DiffWRT(int) []bool { return []bool{true, true} }
+
+func (op *edgeAggregateOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	dAlpha, err := gorgonia.ApplyOp(&edgeDotOp{opBase: newOpBase("edgedot", 2, 2, 2), ix: op.ix}, grad, inputs[1])
+	if err != nil {
+		return nil, err
+	}
+	// dx[j] = sum_{e: src[e] = j} alpha[e] g[dst[e]]: the same kernel on the reversed edges.
+	rev := &edgeIndex{src: op.ix.dst, dst: op.ix.src, nSrc: op.ix.nDst, nDst: op.ix.nSrc, byDst: op.ix.bySrc, bySrc: op.ix.byDst}
+	dx, err := gorgonia.ApplyOp(&edgeAggregateOp{opBase: newOpBase("edgeaggT", 2, 2, 2), ix: rev}, inputs[0], grad)
+	if err != nil {
+		return nil, err
+	}
+	return gorgonia.Nodes{dAlpha, dx}, nil
+}
+
+// weightedSum computes out[i] = sum_{k in row i of by} alpha[e_k] x[src[e_k]].
+func weightedSum[T float](by *Sparse, src []int, alpha, x, out []T, f int) {
+	parallelFor(by.Rows, 1+f*(by.NNZ()/max(by.Rows, 1)+1), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			o := out[i*f : (i+1)*f]
+			for k := by.ptr[i]; k < by.ptr[i+1]; k++ {
+				e := by.col[k]
+				w := alpha[e]
+				s := src[e]
+				for j, v := range x[s*f : (s+1)*f] {
+					o[j] += w * v
+				}
+			}
+		}
+	})
+}
+
+// edgeDotOp computes out[e] = <g[dst[e]], x[src[e]]> ([E, 1]).
+type edgeDotOp struct {
+	opBase
+	ix *edgeIndex
+}
+
+func (op *edgeDotOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	return tensor.Shape{len(op.ix.src), 1}, nil
+}
+
+func (op *edgeDotOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	g, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	x, err := denseOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	f := x.Shape()[1]
+	out := newLike(x, len(op.ix.src), 1)
+	switch xd := x.Data().(type) {
+	case []float32:
+		edgeDot(op.ix.src, op.ix.dst, g.Data().([]float32), xd, out.Data().([]float32), f)
+	case []float64:
+		edgeDot(op.ix.src, op.ix.dst, g.Data().([]float64), xd, out.Data().([]float64), f)
+	}
+	return out, nil
+}
+
+func (op *edgeDotOp) DiffWRT(int) []bool { return []bool{false, false} }
+func (op *edgeDotOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: second derivative of EdgeAggregate: %w", ErrConfig)
+}
+
+func edgeDot[T float](src, dst []int, g, x, out []T, f int) {
+	parallelFor(len(src), 2*f, func(lo, hi int) {
+		for e := lo; e < hi; e++ {
+			gr := g[dst[e]*f : (dst[e]+1)*f]
+			xr := x[src[e]*f : (src[e]+1)*f]
+			var s T
+			for j := range gr {
+				s += gr[j] * xr[j]
+			}
+			out[e] = s
+		}
+	})
+}

@@ -1,0 +1,409 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// statsChunk is the number of rows reduced together when column statistics are computed.
+// Partial sums are reduced in chunk order, so results do not depend on the number of threads.
+const statsChunk = 1024
+
+// normState carries what the forward pass of a normalisation computed (mean and 1/std per
+// normalised group, in float64) to its backward ops, which run later in the same machine.
+type normState struct {
+	mean, invStd []float64
+	varUnbiased  []float64 // BatchNorm only: the unbiased batch variance for running statistics
+	fixed        bool      // BatchNorm in evaluation mode: mean and invStd are the running ones
+}
+
+// ---------------------------------------------------------------------------------------------
+// LayerNorm
+
+// layerNormOp normalises every row of x to zero mean and unit variance (no affine parameters).
+type layerNormOp struct {
+	opBase
+	eps float64
+	st  *normState
+}
+
+// LayerNorm normalises each row of x ([n, F]) without affine parameters:
+//
+//	y = (x - mean(x)) / sqrt(var(x) + eps), with the biased variance over the row.
+func LayerNorm(x *gorgonia.Node, eps float64) (*gorgonia.Node, error) {
+	if x.Dims() != 2 {
+		return nil, fmt.Errorf("layers: LayerNorm of %v: %w", x.Shape(), ErrShape)
+	}
+	if !(eps > 0) {
+		return nil, fmt.Errorf("layers: LayerNorm epsilon %v: %w", eps, ErrConfig)
+	}
+	return gorgonia.ApplyOp(&layerNormOp{opBase: newOpBase("layernorm", 2, 2), eps: eps, st: &normState{}}, x)
+}
+
+func (op *layerNormOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *layerNormOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	n, f := x.Shape()[0], x.Shape()[1]
+	out := newLike(x, n, f)
+	op.st.mean, op.st.invStd = make([]float64, n), make([]float64, n)
+	switch xd := x.Data().(type) {
+	case []float32:
+		layerNorm(xd, out.Data().([]float32), n, f, op.eps, op.st)
+	case []float64:
+		layerNorm(xd, out.Data().([]float64), n, f, op.eps, op.st)
+	}
+	return out, nil
+}
+
+func (op *layerNormOp) DiffWRT(int) []bool { return []bool{true} }
+
+func (op *layerNormOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	g, err := gorgonia.ApplyOp(&layerNormGradOp{opBase: newOpBase("layernorm'", 2, 2, 2), st: op.st}, inputs[0], grad)
+	return gorgonia.Nodes{g}, err
+}
+
+func layerNorm[T float](x, out []T, n, f int, eps float64, st *normState) {
+	parallelFor(n, 4*f, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := x[i*f : (i+1)*f]
+			var m float64
+			for _, v := range row {
+				m += float64(v)
+			}
+			m /= float64(f)
+			var s float64
+			for _, v := range row {
+				d := float64(v) - m
+				s += d * d
+			}
+			inv := 1 / math.Sqrt(s/float64(f)+eps)
+			st.mean[i], st.invStd[i] = m, inv
+			o := out[i*f : (i+1)*f]
+			for j, v := range row {
+				o[j] = T((float64(v) - m) * inv)
+			}
+		}
+	})
+}
+
+// layerNormGradOp computes dx = invStd (g - mean(g) - y mean(g y)) row by row.
+type layerNormGradOp struct {
+	opBase
+	st *normState
+}
+
+func (op *layerNormGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *layerNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	g, err := denseOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	n, f := x.Shape()[0], x.Shape()[1]
+	out := newLike(x, n, f)
+	switch xd := x.Data().(type) {
+	case []float32:
+		layerNormGrad(xd, g.Data().([]float32), out.Data().([]float32), n, f, op.st)
+	case []float64:
+		layerNormGrad(xd, g.Data().([]float64), out.Data().([]float64), n, f, op.st)
+	}
+	return out, nil
+}
+
+func (op *layerNormGradOp) DiffWRT(int) []bool { return []bool{false, false} }
+func (op *layerNormGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: second derivative of LayerNorm: %w", ErrConfig)
+}
+
+func layerNormGrad[T float](x, g, out []T, n, f int, st *normState) {
+	parallelFor(n, 6*f, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m, inv := st.mean[i], st.invStd[i]
+			var mg, mgy float64
+			for j := 0; j < f; j++ {
+				y := (float64(x[i*f+j]) - m) * inv
+				gv := float64(g[i*f+j])
+				mg += gv
+				mgy += gv * y
+			}
+			mg /= float64(f)
+			mgy /= float64(f)
+			for j := 0; j < f; j++ {
+				y := (float64(x[i*f+j]) - m) * inv
+				out[i*f+j] = T(inv * (float64(g[i*f+j]) - mg - y*mgy))
+			}
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------------------------
+// BatchNorm
+
+// batchNormOp normalises every column of x over the rows (the batch) and applies gamma, beta.
+type batchNormOp struct {
+	opBase
+	eps float64
+	st  *normState
+}
+
+// batchNormNode applies batch normalisation with affine parameters gamma, beta ([1, F]) to x
+// ([n, F]). In training (st.fixed false) the statistics are the batch's (biased variance for the
+// normalisation; the unbiased variance is kept in st for the running estimate); in evaluation
+// st holds the running mean and 1/std.
+func batchNormNode(x, gamma, beta *gorgonia.Node, eps float64, st *normState) (*gorgonia.Node, error) {
+	if x.Dims() != 2 || gamma.Dims() != 2 || beta.Dims() != 2 || gamma.Shape()[1] != x.Shape()[1] || beta.Shape()[1] != x.Shape()[1] {
+		return nil, fmt.Errorf("layers: BatchNorm of %v with gamma %v, beta %v: %w", x.Shape(), gamma.Shape(), beta.Shape(), ErrShape)
+	}
+	return gorgonia.ApplyOp(&batchNormOp{opBase: newOpBase("batchnorm", 2, 2, 2, 2), eps: eps, st: st}, x, gamma, beta)
+}
+
+func (op *batchNormOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *batchNormOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	gm, err := denseOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	bt, err := denseOf(in[2])
+	if err != nil {
+		return nil, err
+	}
+	n, f := x.Shape()[0], x.Shape()[1]
+	out := newLike(x, n, f)
+	switch xd := x.Data().(type) {
+	case []float32:
+		if !op.st.fixed {
+			colStats(xd, n, f, op.eps, op.st)
+		}
+		batchNormApply(xd, gm.Data().([]float32), bt.Data().([]float32), out.Data().([]float32), n, f, op.st)
+	case []float64:
+		if !op.st.fixed {
+			colStats(xd, n, f, op.eps, op.st)
+		}
+		batchNormApply(xd, gm.Data().([]float64), bt.Data().([]float64), out.Data().([]float64), n, f, op.st)
+	}
+	return out, nil
+}
+
+func (op *batchNormOp) DiffWRT(int) []bool { return []bool{true, true, true} }
+
+func (op *batchNormOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	x, gamma := inputs[0], inputs[1]
+	dx, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'x", 2, 2, 2, 2), st: op.st, which: 0}, x, gamma, grad)
+	if err != nil {
+		return nil, err
+	}
+	dg, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'gamma", 2, 2, 2, 2), st: op.st, which: 1}, x, gamma, grad)
+	if err != nil {
+		return nil, err
+	}
+	db, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'beta", 2, 2, 2, 2), st: op.st, which: 2}, x, gamma, grad)
+	if err != nil {
+		return nil, err
+	}
+	return gorgonia.Nodes{dx, dg, db}, nil
+}
+
+// colStats computes the per-column mean, 1/sqrt(biased var + eps) and unbiased variance of x
+// (n x f) in float64, reducing fixed chunks of rows in order.
+func colStats[T float](x []T, n, f int, eps float64, st *normState) {
+	chunks := (n + statsChunk - 1) / statsChunk
+	part := make([]float64, chunks*f)
+	parallelFor(chunks, statsChunk*f, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			p := part[c*f : (c+1)*f]
+			for i := c * statsChunk; i < min((c+1)*statsChunk, n); i++ {
+				for j, v := range x[i*f : (i+1)*f] {
+					p[j] += float64(v)
+				}
+			}
+		}
+	})
+	mean := make([]float64, f)
+	for c := 0; c < chunks; c++ {
+		for j := 0; j < f; j++ {
+			mean[j] += part[c*f+j]
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(max(n, 1))
+	}
+	clear(part)
+	parallelFor(chunks, statsChunk*f, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			p := part[c*f : (c+1)*f]
+			for i := c * statsChunk; i < min((c+1)*statsChunk, n); i++ {
+				for j, v := range x[i*f : (i+1)*f] {
+					d := float64(v) - mean[j]
+					p[j] += d * d
+				}
+			}
+		}
+	})
+	ss := make([]float64, f)
+	for c := 0; c < chunks; c++ {
+		for j := 0; j < f; j++ {
+			ss[j] += part[c*f+j]
+		}
+	}
+	st.mean, st.invStd, st.varUnbiased = mean, make([]float64, f), make([]float64, f)
+	for j := range ss {
+		st.invStd[j] = 1 / math.Sqrt(ss[j]/float64(max(n, 1))+eps)
+		if n > 1 {
+			st.varUnbiased[j] = ss[j] / float64(n-1)
+		}
+	}
+}
+
+func batchNormApply[T float](x, gamma, beta, out []T, n, f int, st *normState) {
+	scale := make([]float64, f)
+	shift := make([]float64, f)
+	for j := 0; j < f; j++ {
+		scale[j] = float64(gamma[j]) * st.invStd[j]
+		shift[j] = float64(beta[j]) - st.mean[j]*scale[j]
+	}
+	parallelFor(n, 2*f, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			o := out[i*f : (i+1)*f]
+			for j, v := range x[i*f : (i+1)*f] {
+				o[j] = T(float64(v)*scale[j] + shift[j])
+			}
+		}
+	})
+}
+
+// batchNormGradOp computes one of the gradients of batchNormOp from (x, gamma, g):
+// which = 0: dx; 1: dgamma = sum_rows g xhat; 2: dbeta = sum_rows g.
+type batchNormGradOp struct {
+	opBase
+	st    *normState
+	which int
+}
+
+func (op *batchNormGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[op.which&1])
+	if op.which == 2 {
+		s, err = shapeOf(in[1])
+	}
+	return s.Clone(), err
+}
+
+func (op *batchNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	gm, err := denseOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	g, err := denseOf(in[2])
+	if err != nil {
+		return nil, err
+	}
+	n, f := x.Shape()[0], x.Shape()[1]
+	var out *tensor.Dense
+	if op.which == 0 {
+		out = newLike(x, n, f)
+	} else {
+		out = newLike(x, 1, f)
+	}
+	switch xd := x.Data().(type) {
+	case []float32:
+		batchNormGrad(op.which, xd, gm.Data().([]float32), g.Data().([]float32), out.Data().([]float32), n, f, op.st)
+	case []float64:
+		batchNormGrad(op.which, xd, gm.Data().([]float64), g.Data().([]float64), out.Data().([]float64), n, f, op.st)
+	}
+	return out, nil
+}
+
+func (op *batchNormGradOp) DiffWRT(int) []bool { return []bool{false, false, false} }
+func (op *batchNormGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: second derivative of BatchNorm: %w", ErrConfig)
+}
+
+// bnSums returns, per column, sum_rows g and sum_rows g*xhat (chunked, deterministic).
+func bnSums[T float](x, g []T, n, f int, st *normState) (sg, sgy []float64) {
+	chunks := (n + statsChunk - 1) / statsChunk
+	part := make([]float64, 2*chunks*f)
+	parallelFor(chunks, statsChunk*f*2, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			p := part[2*c*f : 2*(c+1)*f]
+			for i := c * statsChunk; i < min((c+1)*statsChunk, n); i++ {
+				for j := 0; j < f; j++ {
+					gv := float64(g[i*f+j])
+					y := (float64(x[i*f+j]) - st.mean[j]) * st.invStd[j]
+					p[j] += gv
+					p[f+j] += gv * y
+				}
+			}
+		}
+	})
+	sg, sgy = make([]float64, f), make([]float64, f)
+	for c := 0; c < chunks; c++ {
+		for j := 0; j < f; j++ {
+			sg[j] += part[2*c*f+j]
+			sgy[j] += part[2*c*f+f+j]
+		}
+	}
+	return sg, sgy
+}
+
+func batchNormGrad[T float](which int, x, gamma, g, out []T, n, f int, st *normState) {
+	if which == 0 && st.fixed {
+		parallelFor(n, f, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				for j := 0; j < f; j++ {
+					out[i*f+j] = T(float64(g[i*f+j]) * float64(gamma[j]) * st.invStd[j])
+				}
+			}
+		})
+		return
+	}
+	sg, sgy := bnSums(x, g, n, f, st)
+	switch which {
+	case 1:
+		for j := range sgy {
+			out[j] = T(sgy[j])
+		}
+	case 2:
+		for j := range sg {
+			out[j] = T(sg[j])
+		}
+	case 0:
+		nf := float64(n)
+		parallelFor(n, 4*f, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				for j := 0; j < f; j++ {
+					y := (float64(x[i*f+j]) - st.mean[j]) * st.invStd[j]
+					k := float64(gamma[j]) * st.invStd[j]
+					out[i*f+j] = T(k * (float64(g[i*f+j]) - sg[j]/nf - y*sgy[j]/nf))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,139 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// segmentSoftmaxOp computes, for every column h, the softmax of x[e, h] over the entries e that
+// share a segment id: y[e,h] = exp(x[e,h]) / sum_{e': seg[e'] = seg[e]} exp(x[e',h]).
+type segmentSoftmaxOp struct {
+	opBase
+	seg *Sparse // rows = segments, entries = the member entries of each segment
+}
+
+// SegmentSoftmax returns the softmax of x ([E, H]) taken separately over the rows that share a
+// segment id seg[e] in [0, n) (GATConv: the incoming edges of each node). It is fused: one pass
+// for max, exp and sum per segment, in parallel over segments; the maximum is subtracted for
+// stability. Its gradient is y ⊙ (g − sum_segment(y ⊙ g)).
+func SegmentSoftmax(x *gorgonia.Node, seg []int, n int) (*gorgonia.Node, error) {
+	if x.Dims() != 2 || x.Shape()[0] != len(seg) {
+		return nil, fmt.Errorf("layers: SegmentSoftmax of %v with %d segment ids: %w", x.Shape(), len(seg), ErrShape)
+	}
+	s, err := ScatterMatrix(seg, n, false)
+	if err != nil {
+		return nil, fmt.Errorf("layers: SegmentSoftmax: %w", err)
+	}
+	return gorgonia.ApplyOp(&segmentSoftmaxOp{opBase: newOpBase("segsoftmax", 2, 2), seg: s}, x)
+}
+
+func (op *segmentSoftmaxOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *segmentSoftmaxOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	x, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	h := x.Shape()[1]
+	out := newLike(x, x.Shape()...)
+	switch xd := x.Data().(type) {
+	case []float32:
+		segmentSoftmax(op.seg, xd, out.Data().([]float32), h)
+	case []float64:
+		segmentSoftmax(op.seg, xd, out.Data().([]float64), h)
+	}
+	return out, nil
+}
+
+func (op *segmentSoftmaxOp) DiffWRT(int) []bool { return []bool{true} }
+
+func (op *segmentSoftmaxOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	g, err := gorgonia.ApplyOp(&segmentSoftmaxGradOp{opBase: newOpBase("segsoftmax'", 2, 2, 2), seg: op.seg}, output, grad)
+	return gorgonia.Nodes{g}, err
+}
+
+func segmentSoftmax[T float](seg *Sparse, x, out []T, h int) {
+	parallelFor(seg.Rows, 8*h*(seg.NNZ()/max(seg.Rows, 1)+1), func(lo, hi int) {
+		for s := lo; s < hi; s++ {
+			a, b := seg.ptr[s], seg.ptr[s+1]
+			for c := 0; c < h; c++ {
+				m := math.Inf(-1)
+				for k := a; k < b; k++ {
+					m = math.Max(m, float64(x[seg.col[k]*h+c]))
+				}
+				var sum float64
+				for k := a; k < b; k++ {
+					e := seg.col[k]*h + c
+					v := math.Exp(float64(x[e]) - m)
+					out[e] = T(v)
+					sum += v
+				}
+				for k := a; k < b; k++ {
+					e := seg.col[k]*h + c
+					out[e] = T(float64(out[e]) / sum)
+				}
+			}
+		}
+	})
+}
+
+// segmentSoftmaxGradOp computes y ⊙ (g − sum_segment(y ⊙ g)) from the softmax output y and g.
+type segmentSoftmaxGradOp struct {
+	opBase
+	seg *Sparse
+}
+
+func (op *segmentSoftmaxGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *segmentSoftmaxGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	y, err := denseOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	g, err := denseOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	h := y.Shape()[1]
+	out := newLike(y, y.Shape()...)
+	switch yd := y.Data().(type) {
+	case []float32:
+		segmentSoftmaxGrad(op.seg, yd, g.Data().([]float32), out.Data().([]float32), h)
+	case []float64:
+		segmentSoftmaxGrad(op.seg, yd, g.Data().([]float64), out.Data().([]float64), h)
+	}
+	return out, nil
+}
+
+func (op *segmentSoftmaxGradOp) DiffWRT(int) []bool { return []bool{false, false} }
+func (op *segmentSoftmaxGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: second derivative of segment softmax: %w", ErrConfig)
+}
+
+func segmentSoftmaxGrad[T float](seg *Sparse, y, g, out []T, h int) {
+	parallelFor(seg.Rows, 4*h*(seg.NNZ()/max(seg.Rows, 1)+1), func(lo, hi int) {
+		for s := lo; s < hi; s++ {
+			a, b := seg.ptr[s], seg.ptr[s+1]
+			for c := 0; c < h; c++ {
+				var dot float64
+				for k := a; k < b; k++ {
+					e := seg.col[k]*h + c
+					dot += float64(y[e]) * float64(g[e])
+				}
+				for k := a; k < b; k++ {
+					e := seg.col[k]*h + c
+					out[e] = T(float64(y[e]) * (float64(g[e]) - dot))
+				}
+			}
+		}
+	})
+}

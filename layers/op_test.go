@@ -1,0 +1,114 @@
+package layers
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+func TestSegmentSoftmax_Grad(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	seg := []int{2, 0, 2, 2, 4, 0, 4} // segments 1 and 3 empty, none of size 1... add one:
+	seg = append(seg, 5)
+	checkGrad(t, []*tensor.Dense{randDense(rng, len(seg), 2)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return SegmentSoftmax(xs[0], seg, 6)
+	}, 0)
+}
+
+func TestSegmentSoftmax_Forward(t *testing.T) {
+	x := tensor.New(tensor.WithShape(4, 1), tensor.WithBacking([]float64{1, 2, 1000, 3}))
+	seg := []int{0, 0, 1, 0}
+	_, out, _ := evalLoss(t, []*tensor.Dense{x}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return SegmentSoftmax(xs[0], seg, 2)
+	}, tensor.New(tensor.WithShape(4, 1), tensor.WithBacking(make([]float64, 4))), false)
+	z := math.Exp(1) + math.Exp(2) + math.Exp(3)
+	want := []float64{math.Exp(1) / z, math.Exp(2) / z, 1, math.Exp(3) / z}
+	for i, v := range out.Data().([]float64) {
+		if math.Abs(v-want[i]) > 1e-12 {
+			t.Fatalf("got %v, want %v", out.Data(), want)
+		}
+	}
+}
+
+func TestEdgeAggregate_Grad(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	src := []int{0, 1, 1, 3, 3, 0}
+	dst := []int{1, 0, 2, 2, 2, 1} // a repeated edge 0->1; node 3 receives nothing
+	checkGrad(t, []*tensor.Dense{randDense(rng, len(src), 1), randDense(rng, 4, 3)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return EdgeAggregate(xs[0], xs[1], src, dst, 4)
+	}, 0, 1)
+}
+
+func TestActivation_Grad(t *testing.T) {
+	for _, kind := range []Activation{GELU, ReLU} {
+		t.Run(string(kind), func(t *testing.T) {
+			rng := rand.New(rand.NewSource(6))
+			x := randDense(rng, 5, 4)
+			for i, v := range x.Data().([]float64) { // keep ReLU's kink out of the difference stencil
+				if math.Abs(v) < 1e-3 {
+					x.Data().([]float64)[i] = 0.5
+				}
+			}
+			checkGrad(t, []*tensor.Dense{x}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+				return Activate(xs[0], kind)
+			}, 0)
+		})
+	}
+}
+
+func TestGELU_Forward(t *testing.T) {
+	// Closed-form values of x Φ(x).
+	x := tensor.New(tensor.WithShape(1, 3), tensor.WithBacking([]float64{-1, 0, 2}))
+	_, out, _ := evalLoss(t, []*tensor.Dense{x}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return GELUNode(xs[0])
+	}, tensor.New(tensor.WithShape(1, 3), tensor.WithBacking(make([]float64, 3))), false)
+	want := []float64{-0.15865525393145707, 0, 1.9544997361036416}
+	for i, v := range out.Data().([]float64) {
+		if math.Abs(v-want[i]) > 1e-14 {
+			t.Fatalf("GELU %v: got %v, want %v", x.Data(), out.Data(), want)
+		}
+	}
+}
+
+func TestLayerNorm_Grad(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	checkGrad(t, []*tensor.Dense{randDense(rng, 4, 5)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return LayerNorm(xs[0], 1e-5)
+	}, 0)
+}
+
+func TestLayerNorm_Forward(t *testing.T) {
+	x := tensor.New(tensor.WithShape(1, 4), tensor.WithBacking([]float64{1, 2, 3, 6}))
+	_, out, _ := evalLoss(t, []*tensor.Dense{x}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return LayerNorm(xs[0], 1e-5)
+	}, tensor.New(tensor.WithShape(1, 4), tensor.WithBacking(make([]float64, 4))), false)
+	// mean 3, biased variance (4+1+0+9)/4 = 3.5
+	for i, v := range out.Data().([]float64) {
+		want := (x.Data().([]float64)[i] - 3) / math.Sqrt(3.5+1e-5)
+		if math.Abs(v-want) > 1e-12 {
+			t.Fatalf("got %v", out.Data())
+		}
+	}
+}
+
+func TestBatchNormOp_Grad(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	for _, fixed := range []bool{false, true} {
+		name := "train"
+		if fixed {
+			name = "eval"
+		}
+		t.Run(name, func(t *testing.T) {
+			checkGrad(t, []*tensor.Dense{randDense(rng, 6, 3), randDense(rng, 1, 3), randDense(rng, 1, 3)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+				st := &normState{}
+				if fixed {
+					st = &normState{fixed: true, mean: []float64{0.1, -0.2, 0.3}, invStd: []float64{2, 0.5, 1.5}}
+				}
+				return batchNormNode(xs[0], xs[1], xs[2], 1e-5, st)
+			}, 0, 1, 2)
+		})
+	}
+}

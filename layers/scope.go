@@ -1,0 +1,199 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Scope is one step's computation: a fresh gorgonia ExprGraph into which the persistent
+// parameters are bound on first use. Layers build their expressions in a Scope; Run computes
+// them (and, in training, the gradients of the loss, copied into Param.Grad), runs the hooks
+// layers registered (BatchNorm's running statistics), and releases the machine so that memory
+// stays flat across steps (docs/GORGONIA.md).
+type Scope struct {
+	G     *gorgonia.ExprGraph
+	Train bool
+
+	ps    *Params
+	bound map[*Param]*gorgonia.Node
+	after []func() error
+}
+
+// NewScope starts a fresh graph over ps; train selects batch statistics and gradients.
+func NewScope(ps *Params, train bool) *Scope {
+	return &Scope{G: gorgonia.NewGraph(), Train: train, ps: ps, bound: map[*Param]*gorgonia.Node{}}
+}
+
+// Params is the parameter store the scope binds.
+func (s *Scope) Params() *Params { return s.ps }
+
+// Dtype is the element type of every tensor in the scope.
+func (s *Scope) Dtype() tensor.Dtype { return s.ps.dtype }
+
+// Param returns the node bound to p in this scope, binding it on first use. The node holds a
+// copy of the value: gorgonia's register allocator lets an element-wise op overwrite an input
+// whose value is no longer live, which must never reach the persistent tensor.
+func (s *Scope) Param(p *Param) *gorgonia.Node {
+	if n, ok := s.bound[p]; ok {
+		return n
+	}
+	n := gorgonia.NewTensor(s.G, s.ps.dtype, p.Value.Dims(), gorgonia.WithShape(p.Value.Shape()...), gorgonia.WithValue(p.Value.Clone()), gorgonia.WithName(p.Name))
+	s.bound[p] = n
+	return n
+}
+
+// Input returns a constant input node of the given shape holding data (converted to the
+// scope's dtype). Gradients are not taken with respect to inputs.
+func (s *Scope) Input(name string, data []float64, shape ...int) (*gorgonia.Node, error) {
+	size := 1
+	for _, d := range shape {
+		size *= d
+	}
+	if size != len(data) {
+		return nil, fmt.Errorf("layers: input %q: %d values for shape %v: %w", name, len(data), shape, ErrShape)
+	}
+	return s.InputTensor(name, s.ps.dense(shape, data)), nil
+}
+
+// InputTensor returns an input node holding t, which must have the scope's dtype. The graph
+// may overwrite t's memory (see Param); pass a copy if t is needed afterwards.
+func (s *Scope) InputTensor(name string, t *tensor.Dense) *gorgonia.Node {
+	return gorgonia.NewTensor(s.G, t.Dtype(), t.Dims(), gorgonia.WithShape(t.Shape()...), gorgonia.WithValue(t), gorgonia.WithName(name))
+}
+
+// AfterRun registers f to run after the graph has been computed (in registration order).
+func (s *Scope) AfterRun(f func() error) { s.after = append(s.after, f) }
+
+// Result is what Run computed.
+type Result struct {
+	Loss   float64         // the value of the loss node, if one was given
+	Values []*tensor.Dense // copies of the fetched nodes' values, in order
+}
+
+// Run computes the graph. With a scalar loss and Train set, the gradients of the loss with
+// respect to every bound learnable parameter are computed and copied into Param.Grad (the
+// gradients of learnables that were not bound are zeroed). The fetched nodes' values are copied
+// out at the moment they are computed (later ops may reuse their memory). A non-finite loss is
+// an error naming it.
+func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, error) {
+	vals := make([]gorgonia.Value, len(fetch))
+	for i, n := range fetch {
+		gorgonia.Read(n, &vals[i])
+	}
+	var lossVal gorgonia.Value
+	if loss != nil {
+		gorgonia.Read(loss, &lossVal)
+	}
+	var wrt []*Param
+	var grads gorgonia.Nodes
+	if s.Train && loss != nil {
+		for p := range s.bound {
+			if p.Learnable {
+				wrt = append(wrt, p)
+			}
+		}
+		sort.Slice(wrt, func(i, j int) bool { return wrt[i].index < wrt[j].index })
+		nodes := make(gorgonia.Nodes, len(wrt))
+		for i, p := range wrt {
+			nodes[i] = s.bound[p]
+		}
+		var err error
+		if grads, err = gorgonia.Grad(loss, nodes...); err != nil {
+			return nil, fmt.Errorf("layers: gradient: %w", err)
+		}
+	}
+	// Gradient values are read when they are computed: the machine may reuse their memory later.
+	gradVals := make([]gorgonia.Value, len(grads))
+	for i, gn := range grads {
+		gorgonia.Read(gn, &gradVals[i])
+	}
+	vm := gorgonia.NewTapeMachine(s.G)
+	defer func() {
+		vm.Reset()
+		runtime.SetFinalizer(vm, nil)
+	}()
+	if err := vm.RunAll(); err != nil {
+		return nil, fmt.Errorf("layers: running the graph: %w", err)
+	}
+	res := &Result{Values: make([]*tensor.Dense, len(fetch))}
+	for i, v := range vals {
+		d, err := denseOf(v)
+		if err != nil {
+			return nil, err
+		}
+		res.Values[i] = d
+	}
+	if loss != nil {
+		lv := toFloat64s(lossTensor(lossVal))
+		if len(lv) != 1 {
+			return nil, fmt.Errorf("layers: loss is not a scalar: %w", ErrShape)
+		}
+		res.Loss = lv[0]
+		if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
+			return res, fmt.Errorf("layers: loss is %v", res.Loss)
+		}
+	}
+	if s.Train && loss != nil {
+		for _, p := range s.ps.list {
+			if p.Learnable {
+				zero(p.Grad)
+			}
+		}
+		for i, p := range wrt {
+			gv, err := denseOf(gradVals[i])
+			if err != nil {
+				return nil, fmt.Errorf("layers: gradient of %q: %w", p.Name, err)
+			}
+			if err := copyInto(p.Grad, gv); err != nil {
+				return nil, fmt.Errorf("layers: gradient of %q: %w", p.Name, err)
+			}
+		}
+	}
+	for _, f := range s.after {
+		if err := f(); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// lossTensor turns a scalar gorgonia value into a dense tensor.
+func lossTensor(v gorgonia.Value) *tensor.Dense {
+	switch x := v.(type) {
+	case *tensor.Dense:
+		return x
+	case *gorgonia.F64:
+		return tensor.New(tensor.WithShape(1), tensor.WithBacking([]float64{float64(*x)}))
+	case *gorgonia.F32:
+		return tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{float32(*x)}))
+	}
+	return tensor.New(tensor.WithShape(1), tensor.WithBacking([]float64{math.NaN()}))
+}
+
+func zero(t *tensor.Dense) {
+	switch d := t.Data().(type) {
+	case []float32:
+		clear(d)
+	case []float64:
+		clear(d)
+	}
+}
+
+// copyInto copies src into dst; both must have the same size and dtype.
+func copyInto(dst, src *tensor.Dense) error {
+	if dst.Shape().TotalSize() != src.Shape().TotalSize() || dst.Dtype() != src.Dtype() {
+		return fmt.Errorf("%v %v into %v %v: %w", src.Shape(), src.Dtype(), dst.Shape(), dst.Dtype(), ErrShape)
+	}
+	switch d := dst.Data().(type) {
+	case []float32:
+		copy(d, src.Data().([]float32))
+	case []float64:
+		copy(d, src.Data().([]float64))
+	}
+	return nil
+}
