@@ -8,10 +8,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"codeberg.org/sbinet/npyio"
+	"github.com/ncgn/ncgn/internal/atomicfile"
 )
 
 // ErrFormat reports a file whose content is not what ncgn expects (dtype, shape, values).
@@ -181,32 +181,9 @@ func EncodeNpy(w io.Writer, a *Array, dtype string) error {
 // WriteAtomic writes a file through write into a temporary file in the folder of path, syncs
 // it and renames it over path, so that a reader never sees a partial file and an interrupted
 // write never destroys the previous one. Missing parent folders are created.
-func WriteAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+func WriteAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("datasets: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", path, err)
 	}
 	return nil
 }
