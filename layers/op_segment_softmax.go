@@ -60,23 +60,34 @@ func (op *segmentSoftmaxOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgoni
 
 func segmentSoftmax[T float](seg *Sparse, x, out []T, h int) {
 	parallelFor(seg.Rows, 8*h*(seg.NNZ()/max(seg.Rows, 1)+1), func(lo, hi int) {
+		m := make([]float64, h)
+		sum := make([]float64, h)
 		for s := lo; s < hi; s++ {
 			a, b := seg.ptr[s], seg.ptr[s+1]
-			for c := 0; c < h; c++ {
-				m := math.Inf(-1)
-				for k := a; k < b; k++ {
-					m = math.Max(m, float64(x[seg.col[k]*h+c]))
+			if a == b {
+				continue
+			}
+			for c := range m {
+				m[c] = math.Inf(-1)
+				sum[c] = 0
+			}
+			for k := a; k < b; k++ { // rows are read whole: row-major order
+				for c, v := range x[seg.col[k]*h : seg.col[k]*h+h] {
+					m[c] = math.Max(m[c], float64(v))
 				}
-				var sum float64
-				for k := a; k < b; k++ {
-					e := seg.col[k]*h + c
-					v := math.Exp(float64(x[e]) - m)
-					out[e] = T(v)
-					sum += v
+			}
+			for k := a; k < b; k++ {
+				o := out[seg.col[k]*h : seg.col[k]*h+h]
+				for c, v := range x[seg.col[k]*h : seg.col[k]*h+h] {
+					e := math.Exp(float64(v) - m[c])
+					o[c] = T(e)
+					sum[c] += e
 				}
-				for k := a; k < b; k++ {
-					e := seg.col[k]*h + c
-					out[e] = T(float64(out[e]) / sum)
+			}
+			for k := a; k < b; k++ {
+				o := out[seg.col[k]*h : seg.col[k]*h+h]
+				for c := range o {
+					o[c] = T(float64(o[c]) / sum[c])
 				}
 			}
 		}
@@ -121,17 +132,20 @@ func (op *segmentSoftmaxGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgoni
 
 func segmentSoftmaxGrad[T float](seg *Sparse, y, g, out []T, h int) {
 	parallelFor(seg.Rows, 4*h*(seg.NNZ()/max(seg.Rows, 1)+1), func(lo, hi int) {
+		dot := make([]float64, h)
 		for s := lo; s < hi; s++ {
 			a, b := seg.ptr[s], seg.ptr[s+1]
-			for c := 0; c < h; c++ {
-				var dot float64
-				for k := a; k < b; k++ {
-					e := seg.col[k]*h + c
-					dot += float64(y[e]) * float64(g[e])
+			clear(dot)
+			for k := a; k < b; k++ {
+				r := seg.col[k] * h
+				for c := 0; c < h; c++ {
+					dot[c] += float64(y[r+c]) * float64(g[r+c])
 				}
-				for k := a; k < b; k++ {
-					e := seg.col[k]*h + c
-					out[e] = T(float64(y[e]) * (float64(g[e]) - dot))
+			}
+			for k := a; k < b; k++ {
+				r := seg.col[k] * h
+				for c := 0; c < h; c++ {
+					out[r+c] = T(float64(y[r+c]) * (float64(g[r+c]) - dot[c]))
 				}
 			}
 		}
