@@ -1,0 +1,36 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestArchitecture_DependencyDirection checks docs/architecture.md's arrows: no package imports
+// one above it.
+func TestArchitecture_DependencyDirection(t *testing.T) {
+	const mod = "github.com/ncgn/ncgn/"
+	forbidden := map[string][]string{
+		"schedules":  {"graphs", "layers", "models", "generative", "metrics", "datasets", "experiments"},
+		"graphs":     {"layers", "models", "generative", "metrics", "datasets", "experiments"},
+		"layers":     {"models", "generative", "metrics", "datasets", "experiments"},
+		"models":     {"generative", "metrics", "datasets", "experiments"},
+		"generative": {"graphs", "models", "metrics", "datasets", "experiments"},
+		"metrics":    {"layers", "models", "generative", "experiments"},
+		"datasets":   {"layers", "models", "generative", "experiments"},
+	}
+	for pkg, bad := range forbidden {
+		out, err := exec.Command("go", "list", "-deps", "./"+pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps ./%s: %v", pkg, err)
+		}
+		deps := strings.Fields(string(out))
+		for _, d := range deps {
+			for _, b := range bad {
+				if d == mod+b || strings.HasPrefix(d, mod+b+"/") {
+					t.Errorf("%s imports %s, which is above it", pkg, d)
+				}
+			}
+		}
+	}
+}
