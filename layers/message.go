@@ -1,0 +1,184 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/gorgonia"
+)
+
+// Message is the edge message of the coarsen and spread steps of Dynamic Message Passing
+// (REFERENCE.md §4): for an edge from source j to target i with relative position
+// p_i − p_j and edge attribute e_ij,
+//
+//	m_ij = MLP( [ lin_x([h_i, h_j]), lin_pos(p_i − p_j), lin_e(e_ij) ] ),
+//
+// with lin_x: 2W -> W, lin_pos: PosDim -> W, lin_e: AttrDim -> W, and an MLP [3W, W, W] whose
+// two Linears are each followed by BatchNorm (over the edges) and the activation. Linear maps of
+// a concatenation are computed as sums of per-block products (split weights), so neither the
+// concatenation nor a matmul over concatenated edge rows is ever built (docs/GORGONIA.md); the
+// parameters and their initialisation are those of the concatenated Linears.
+type Message struct {
+	cfg          MessageConfig
+	xT, xS, xB   *Param // lin_x split into target and source blocks
+	pos          *Linear
+	attr         *Linear
+	m1, m2, m3   *Param // the MLP's first Linear, split into the three blocks
+	m1b          *Param
+	norm1, norm2 *BatchNorm
+	second       *Linear
+}
+
+// MessageConfig configures a Message.
+type MessageConfig struct {
+	Width      int        `json:"width"`
+	PosDim     int        `json:"pos_dim"`
+	AttrDim    int        `json:"attr_dim"`
+	Activation Activation `json:"activation,omitempty"` // default ReLU, as the reference's message MLPs
+}
+
+// NewMessage creates the message's parameters under name.
+func NewMessage(ps *Params, name string, cfg MessageConfig) (*Message, error) {
+	if cfg.Width < 1 || cfg.PosDim < 1 || cfg.AttrDim < 1 {
+		return nil, fmt.Errorf("layers: Message %q: width %d, pos dim %d, attr dim %d: %w", name, cfg.Width, cfg.PosDim, cfg.AttrDim, ErrConfig)
+	}
+	if cfg.Activation == "" {
+		cfg.Activation = ReLU
+	}
+	w := cfg.Width
+	m := &Message{cfg: cfg}
+	var err error
+	bx := 1 / math.Sqrt(float64(2*w))
+	add := func(n string, shape []int, b float64) *Param {
+		if err != nil {
+			return nil
+		}
+		var p *Param
+		p, err = ps.Add(name+"."+n, shape, Uniform(b))
+		return p
+	}
+	m.xT = add("lin_x.w_dst", []int{w, w}, bx)
+	m.xS = add("lin_x.w_src", []int{w, w}, bx)
+	m.xB = add("lin_x.b", []int{1, w}, bx)
+	if err != nil {
+		return nil, err
+	}
+	if m.pos, err = NewLinear(ps, name+".lin_pos", LinearConfig{In: cfg.PosDim, Out: w}); err != nil {
+		return nil, err
+	}
+	if m.attr, err = NewLinear(ps, name+".lin_e", LinearConfig{In: cfg.AttrDim, Out: w}); err != nil {
+		return nil, err
+	}
+	b3 := 1 / math.Sqrt(float64(3*w))
+	m.m1 = add("mlp.0.w_x", []int{w, w}, b3)
+	m.m2 = add("mlp.0.w_pos", []int{w, w}, b3)
+	m.m3 = add("mlp.0.w_e", []int{w, w}, b3)
+	m.m1b = add("mlp.0.b", []int{1, w}, b3)
+	if err != nil {
+		return nil, err
+	}
+	if m.norm1, err = NewBatchNorm(ps, name+".mlp.norm0", BatchNormConfig{Features: w}); err != nil {
+		return nil, err
+	}
+	if m.second, err = NewLinear(ps, name+".mlp.1", LinearConfig{In: w, Out: w}); err != nil {
+		return nil, err
+	}
+	if m.norm2, err = NewBatchNorm(ps, name+".mlp.norm1", BatchNormConfig{Features: w}); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Forward computes one message per edge e from source row srcIdx[e] of src to target row
+// dstIdx[e] of dst (a nil index list means the identity: row e). relPos ([E, PosDim]) holds
+// p_target − p_source and attr ([E, AttrDim]) the edge attributes. The result is [E, Width].
+func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []int, relPos, attr *gorgonia.Node) (*gorgonia.Node, error) {
+	wrap := func(err error) error { return fmt.Errorf("layers: Message %q: %w", m.xT.Name, err) }
+	side := func(h *gorgonia.Node, w *Param, idx []int) (*gorgonia.Node, error) {
+		y, err := gorgonia.Mul(h, s.Param(w))
+		if err != nil || idx == nil {
+			return y, err
+		}
+		return Gather(y, idx)
+	}
+	a, err := side(dst, m.xT, dstIdx)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	b, err := side(src, m.xS, srcIdx)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if !a.Shape().Eq(b.Shape()) {
+		return nil, wrap(fmt.Errorf("target side %v and source side %v: %w", a.Shape(), b.Shape(), ErrShape))
+	}
+	x, err := gorgonia.Add(a, b)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if x, err = AddBias(x, s.Param(m.xB)); err != nil {
+		return nil, wrap(err)
+	}
+	p, err := m.pos.Forward(s, relPos)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	e, err := m.attr.Forward(s, attr)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	// First Linear of the MLP over [x, p, e], as three block products.
+	z, err := gorgonia.Mul(x, s.Param(m.m1))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	zp, err := gorgonia.Mul(p, s.Param(m.m2))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	ze, err := gorgonia.Mul(e, s.Param(m.m3))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if z, err = gorgonia.Add(z, zp); err != nil {
+		return nil, wrap(err)
+	}
+	if z, err = gorgonia.Add(z, ze); err != nil {
+		return nil, wrap(err)
+	}
+	if z, err = AddBias(z, s.Param(m.m1b)); err != nil {
+		return nil, wrap(err)
+	}
+	if z, err = m.norm1.Forward(s, z); err != nil {
+		return nil, wrap(err)
+	}
+	if z, err = Activate(z, m.cfg.Activation); err != nil {
+		return nil, wrap(err)
+	}
+	if z, err = m.second.Forward(s, z); err != nil {
+		return nil, wrap(err)
+	}
+	if z, err = m.norm2.Forward(s, z); err != nil {
+		return nil, wrap(err)
+	}
+	return Activate(z, m.cfg.Activation)
+}
+
+// Coarsen computes the supernode features of the paper's Algorithm 1: every original node j
+// sends the message m_{j -> c} to its supernode c = assign[j], with target features hCoarse[c],
+// source features hFine[j], relPos[j] = p_c − p_j and attr[j]; each supernode takes the mean of
+// its members' messages. Shapes: hFine [N, W], hCoarse [S, W] -> [S, W].
+func Coarsen(s *Scope, m *Message, hFine, hCoarse *gorgonia.Node, assign []int, relPos, attr *gorgonia.Node) (*gorgonia.Node, error) {
+	msg, err := m.Forward(s, hCoarse, hFine, assign, nil, relPos, attr)
+	if err != nil {
+		return nil, err
+	}
+	return ScatterMean(msg, assign, hCoarse.Shape()[0])
+}
+
+// Spread sends every supernode's features back to its members: original node j receives the
+// message m_{c -> j} from c = assign[j], with target features hFine[j], source hCoarse[c],
+// relPos[j] = p_j − p_c and attr[j]. Shapes: hFine [N, W], hCoarse [S, W] -> [N, W].
+func Spread(s *Scope, m *Message, hFine, hCoarse *gorgonia.Node, assign []int, relPos, attr *gorgonia.Node) (*gorgonia.Node, error) {
+	return m.Forward(s, hFine, hCoarse, nil, assign, relPos, attr)
+}

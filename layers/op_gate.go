@@ -1,0 +1,122 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// gateMixOp computes σ(z) ⊙ a + (1 − σ(z)) ⊙ b in one pass.
+type gateMixOp struct{ opBase }
+
+// GateMix returns σ(z) ⊙ a + (1 − σ(z)) ⊙ b for three tensors of the same shape: the sigmoid
+// gate of the paper's Algorithm 1 that mixes a node's own features a with the spread message b.
+// Gradients: dz = g ⊙ (a − b) ⊙ σ(1 − σ), da = g ⊙ σ, db = g ⊙ (1 − σ).
+func GateMix(z, a, b *gorgonia.Node) (*gorgonia.Node, error) {
+	if !z.Shape().Eq(a.Shape()) || !z.Shape().Eq(b.Shape()) || z.Dims() != 2 {
+		return nil, fmt.Errorf("layers: GateMix of %v, %v, %v: %w", z.Shape(), a.Shape(), b.Shape(), ErrShape)
+	}
+	return gorgonia.ApplyOp(&gateMixOp{newOpBase("gatemix", 2, 2, 2, 2)}, z, a, b)
+}
+
+func (op *gateMixOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *gateMixOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	ts := make([]*tensor.Dense, 3)
+	for i := range ts {
+		d, err := denseOf(in[i])
+		if err != nil {
+			return nil, err
+		}
+		ts[i] = d
+	}
+	out := newLike(ts[0], ts[0].Shape()...)
+	switch z := ts[0].Data().(type) {
+	case []float32:
+		gateMix(z, ts[1].Data().([]float32), ts[2].Data().([]float32), out.Data().([]float32))
+	case []float64:
+		gateMix(z, ts[1].Data().([]float64), ts[2].Data().([]float64), out.Data().([]float64))
+	}
+	return out, nil
+}
+
+func (op *gateMixOp) DiffWRT(int) []bool { return []bool{true, true, true} }
+
+func (op *gateMixOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	out := make(gorgonia.Nodes, 3)
+	for w := 0; w < 3; w++ {
+		n, err := gorgonia.ApplyOp(&gateMixGradOp{opBase: newOpBase(fmt.Sprintf("gatemix'%d", w), 2, 2, 2, 2, 2), which: w}, inputs[0], inputs[1], inputs[2], grad)
+		if err != nil {
+			return nil, err
+		}
+		out[w] = n
+	}
+	return out, nil
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+func gateMix[T float](z, a, b, out []T) {
+	parallelFor(len(z), 20, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s := T(sigmoid(float64(z[i])))
+			out[i] = s*a[i] + (1-s)*b[i]
+		}
+	})
+}
+
+// gateMixGradOp computes the gradient of GateMix with respect to z (0), a (1) or b (2).
+type gateMixGradOp struct {
+	opBase
+	which int
+}
+
+func (op *gateMixGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *gateMixGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	ts := make([]*tensor.Dense, 4)
+	for i := range ts {
+		d, err := denseOf(in[i])
+		if err != nil {
+			return nil, err
+		}
+		ts[i] = d
+	}
+	out := newLike(ts[0], ts[0].Shape()...)
+	switch z := ts[0].Data().(type) {
+	case []float32:
+		gateMixGrad(op.which, z, ts[1].Data().([]float32), ts[2].Data().([]float32), ts[3].Data().([]float32), out.Data().([]float32))
+	case []float64:
+		gateMixGrad(op.which, z, ts[1].Data().([]float64), ts[2].Data().([]float64), ts[3].Data().([]float64), out.Data().([]float64))
+	}
+	return out, nil
+}
+
+func (op *gateMixGradOp) DiffWRT(int) []bool { return []bool{false, false, false, false} }
+func (op *gateMixGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: second derivative of GateMix: %w", ErrConfig)
+}
+
+func gateMixGrad[T float](which int, z, a, b, g, out []T) {
+	parallelFor(len(z), 20, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			s := sigmoid(float64(z[i]))
+			switch which {
+			case 0:
+				out[i] = T(float64(g[i]) * float64(a[i]-b[i]) * s * (1 - s))
+			case 1:
+				out[i] = T(float64(g[i]) * s)
+			case 2:
+				out[i] = T(float64(g[i]) * (1 - s))
+			}
+		}
+	})
+}
