@@ -1,0 +1,271 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ncgn/ncgn/graphs"
+	"github.com/ncgn/ncgn/layers"
+	"gorgonia.org/gorgonia"
+)
+
+// ErrConfig reports an invalid model configuration.
+var ErrConfig = errors.New("invalid model configuration")
+
+// ErrInput reports model inputs of the wrong size.
+var ErrInput = errors.New("invalid model input")
+
+// Conv names the message-passing layer used on the (coarse) graph.
+type Conv string
+
+// The two message-passing layers of the paper's experiments.
+const (
+	GCN Conv = "gcn"
+	GAT Conv = "gat"
+)
+
+// DMPConfig configures a DMP network. Zero values of optional fields are the defaults, which
+// are the paper's ModelNet40 configuration (REFERENCE.md §4).
+type DMPConfig struct {
+	In     int `json:"in"`      // node input features, without the noise level (t is appended)
+	Out    int `json:"out"`     // outputs per node (the ambient dimension)
+	PosDim int `json:"pos_dim"` // dimension of the positions the graph is built on
+
+	Width      int               `json:"width,omitempty"`      // default 64
+	Layers     int               `json:"layers,omitempty"`     // message-passing layers K, default 3
+	Conv       Conv              `json:"conv,omitempty"`       // default gat
+	Activation layers.Activation `json:"activation,omitempty"` // default gelu (the paper's Table 5); relu is the reference code's
+	// MessageActivation is the activation inside the coarsen and spread message MLPs; default relu
+	// (the reference's PyG MLP helper).
+	MessageActivation layers.Activation `json:"message_activation,omitempty"`
+	// PerLayerGate gives every layer its own gate; the reference shares one gate across layers.
+	PerLayerGate bool `json:"per_layer_gate,omitempty"`
+}
+
+func (c *DMPConfig) defaults() error {
+	if c.Width == 0 {
+		c.Width = 64
+	}
+	if c.Layers == 0 {
+		c.Layers = 3
+	}
+	if c.Conv == "" {
+		c.Conv = GAT
+	}
+	if c.Activation == "" {
+		c.Activation = layers.GELU
+	}
+	if c.MessageActivation == "" {
+		c.MessageActivation = layers.ReLU
+	}
+	switch {
+	case c.In < 1 || c.Out < 1 || c.PosDim < 1:
+		return fmt.Errorf("models: DMP in %d, out %d, pos dim %d: %w", c.In, c.Out, c.PosDim, ErrConfig)
+	case c.Width < 1 || c.Layers < 1:
+		return fmt.Errorf("models: DMP width %d, layers %d: %w", c.Width, c.Layers, ErrConfig)
+	case c.Conv != GCN && c.Conv != GAT:
+		return fmt.Errorf("models: DMP conv %q: %w (want gcn or gat)", c.Conv, ErrConfig)
+	}
+	return nil
+}
+
+// convLayer is GCNConv or GATConv.
+type convLayer interface {
+	Forward(s *layers.Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgonia.Node, error)
+}
+
+// DMP is the Dynamic Message Passing network of the paper's Algorithm 1 (Appendix B.1), in the
+// form of the authors' reference code (REFERENCE.md §4):
+//
+//	h_og = lift_og([x, t]),  h_cg = lift_cg(mean over members of [x, t])
+//	for each layer:
+//	  h_cg' = Coarsen(h_og -> supernodes)            (mean of edge messages)
+//	  h_cg' = Conv(h_cg', coarse edges)               (GCNConv or GATConv, no activation)
+//	  s     = Spread(h_cg' + h_cg -> original nodes)  (one edge message per node)
+//	  h_og' = Gate(h_og, s) -> BatchNorm -> activation -> MLP [W, W, W]
+//	  h_og  = h_og' + h_og,  h_cg = h_cg' + h_cg
+//	out = MLP [W, W, W, Out](h_og)
+//
+// The baselines (kNN, long-short range, fully connected) are the same network on Plans that
+// are not coarsened: coarsen and spread become one-to-one (Appendix B.1.2), so a comparison
+// isolates the graph.
+//
+// Differences from the reference, on purpose: every BatchNorm is its own (the reference's MLP
+// helper shares one BatchNorm across an MLP's layers and its last layer's norm is the identity),
+// and no unused Linear is created; so parameter counts differ slightly (ParamCount).
+type DMP struct {
+	cfg     DMPConfig
+	ps      *layers.Params
+	liftOG  *layers.MLP
+	liftCG  *layers.MLP
+	coarsen []*layers.Message
+	conv    []convLayer
+	spread  []*layers.Message
+	gates   []*layers.Gate
+	norms   []*layers.BatchNorm
+	mlps    []*layers.MLP
+	out     *layers.MLP
+}
+
+// NewDMP creates the network's parameters in ps, in a fixed order.
+func NewDMP(ps *layers.Params, cfg DMPConfig) (*DMP, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	w := cfg.Width
+	m := &DMP{cfg: cfg, ps: ps}
+	var err error
+	lift := layers.MLPConfig{Dims: []int{cfg.In + 1, w, w, w}, Norm: true, Activation: cfg.Activation}
+	if m.liftOG, err = layers.NewMLP(ps, "lift_og", lift); err != nil {
+		return nil, err
+	}
+	if m.liftCG, err = layers.NewMLP(ps, "lift_cg", lift); err != nil {
+		return nil, err
+	}
+	msg := layers.MessageConfig{Width: w, PosDim: cfg.PosDim, AttrDim: 2, Activation: cfg.MessageActivation}
+	for i := 0; i < cfg.Layers; i++ {
+		c, err := layers.NewMessage(ps, fmt.Sprintf("layer%d.coarsen", i), msg)
+		if err != nil {
+			return nil, err
+		}
+		m.coarsen = append(m.coarsen, c)
+		var conv convLayer
+		if cfg.Conv == GCN {
+			conv, err = layers.NewGCNConv(ps, fmt.Sprintf("layer%d.gcn", i), layers.GCNConfig{In: w, Out: w})
+		} else {
+			conv, err = layers.NewGATConv(ps, fmt.Sprintf("layer%d.gat", i), layers.GATConfig{In: w, Out: w})
+		}
+		if err != nil {
+			return nil, err
+		}
+		m.conv = append(m.conv, conv)
+		sp, err := layers.NewMessage(ps, fmt.Sprintf("layer%d.spread", i), msg)
+		if err != nil {
+			return nil, err
+		}
+		m.spread = append(m.spread, sp)
+		if i == 0 || cfg.PerLayerGate {
+			g, err := layers.NewGate(ps, fmt.Sprintf("layer%d.gate", i), w)
+			if err != nil {
+				return nil, err
+			}
+			m.gates = append(m.gates, g)
+		}
+		bn, err := layers.NewBatchNorm(ps, fmt.Sprintf("layer%d.norm", i), layers.BatchNormConfig{Features: w})
+		if err != nil {
+			return nil, err
+		}
+		m.norms = append(m.norms, bn)
+		mlp, err := layers.NewMLP(ps, fmt.Sprintf("layer%d.mlp", i), layers.MLPConfig{Dims: []int{w, w, w}, Norm: true, Activation: cfg.Activation, PlainLast: true})
+		if err != nil {
+			return nil, err
+		}
+		m.mlps = append(m.mlps, mlp)
+	}
+	if m.out, err = layers.NewMLP(ps, "out", layers.MLPConfig{Dims: []int{w, w, w, cfg.Out}, Norm: true, Activation: cfg.Activation, PlainLast: true}); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Config returns the network's configuration with defaults filled in.
+func (m *DMP) Config() DMPConfig { return m.cfg }
+
+// Params returns the parameter store the network lives in.
+func (m *DMP) Params() *layers.Params { return m.ps }
+
+// Forward computes the network's output ([b.N, Out]) for the batch of Plans b and the node
+// inputs x (b.N x In values, row-major; the noise level of each node's sample is appended).
+// The positions of b (b.Pos, b.SuperPos) give the relative positions of the messages.
+func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.Node, error) {
+	cfg := m.cfg
+	if len(x) != b.N*cfg.In {
+		return nil, fmt.Errorf("models: DMP input has %d values, want %d nodes x %d: %w", len(x), b.N, cfg.In, ErrInput)
+	}
+	if b.Dim != cfg.PosDim {
+		return nil, fmt.Errorf("models: DMP batch positions have dimension %d, want %d: %w", b.Dim, cfg.PosDim, ErrInput)
+	}
+	in := cfg.In + 1
+	xt := make([]float64, b.N*in)
+	for i := 0; i < b.N; i++ {
+		copy(xt[i*in:], x[i*cfg.In:(i+1)*cfg.In])
+		xt[i*in+cfg.In] = b.T[b.Sample[i]]
+	}
+	xog, err := s.Input("x_og", xt, b.N, in)
+	if err != nil {
+		return nil, err
+	}
+	xcg, err := layers.ScatterMean(xog, b.Assign, b.S)
+	if err != nil {
+		return nil, err
+	}
+	// Relative positions and attributes of the fine-to-supernode edges (constants).
+	d := b.Dim
+	toCoarse := make([]float64, b.N*d) // p_c - p_j
+	toFine := make([]float64, b.N*d)   // p_j - p_c
+	for j := 0; j < b.N; j++ {
+		c := b.Assign[j]
+		for k := 0; k < d; k++ {
+			v := b.SuperPos[c*d+k] - b.Pos[j*d+k]
+			toCoarse[j*d+k], toFine[j*d+k] = v, -v
+		}
+	}
+	relC, err := s.Input("rel_coarsen", toCoarse, b.N, d)
+	if err != nil {
+		return nil, err
+	}
+	relF, err := s.Input("rel_spread", toFine, b.N, d)
+	if err != nil {
+		return nil, err
+	}
+	attr, err := s.Input("fine_attr", b.FineAttr, b.N, 2)
+	if err != nil {
+		return nil, err
+	}
+	hog, err := m.liftOG.Forward(s, xog)
+	if err != nil {
+		return nil, err
+	}
+	hcg, err := m.liftCG.Forward(s, xcg)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < cfg.Layers; i++ {
+		prevOG, prevCG := hog, hcg
+		c, err := layers.Coarsen(s, m.coarsen[i], hog, hcg, b.Assign, relC, attr)
+		if err != nil {
+			return nil, fmt.Errorf("models: layer %d coarsen: %w", i, err)
+		}
+		if c, err = m.conv[i].Forward(s, c, &b.Edges); err != nil {
+			return nil, fmt.Errorf("models: layer %d conv: %w", i, err)
+		}
+		if hcg, err = gorgonia.Add(c, prevCG); err != nil {
+			return nil, err
+		}
+		sp, err := layers.Spread(s, m.spread[i], hog, hcg, b.Assign, relF, attr)
+		if err != nil {
+			return nil, fmt.Errorf("models: layer %d spread: %w", i, err)
+		}
+		gate := m.gates[0]
+		if cfg.PerLayerGate {
+			gate = m.gates[i]
+		}
+		h, err := gate.Forward(s, hog, sp)
+		if err != nil {
+			return nil, fmt.Errorf("models: layer %d gate: %w", i, err)
+		}
+		if h, err = m.norms[i].Forward(s, h); err != nil {
+			return nil, err
+		}
+		if h, err = layers.Activate(h, cfg.Activation); err != nil {
+			return nil, err
+		}
+		if h, err = m.mlps[i].Forward(s, h); err != nil {
+			return nil, err
+		}
+		if hog, err = gorgonia.Add(h, prevOG); err != nil {
+			return nil, err
+		}
+	}
+	return m.out.Forward(s, hog)
+}
