@@ -29,6 +29,9 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	if err := write(tmp); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes 0600 files; results are for everyone
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
