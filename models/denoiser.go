@@ -1,0 +1,124 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/ncgn/ncgn/graphs"
+	"github.com/ncgn/ncgn/layers"
+	"github.com/ncgn/ncgn/schedules"
+	"gorgonia.org/gorgonia"
+)
+
+// PositionDenoiser generates point positions (the ModelNet40 task): the noisy positions x_t are
+// both the nodes' inputs and the positions the graph is built on (REFERENCE.md §3), so every
+// call builds one Plan per sample from x_t at its noise level. It satisfies generative.Denoiser.
+type PositionDenoiser struct {
+	Net   *DMP
+	Graph graphs.PlanConfig
+	Nodes int // points per cloud
+	// Seed fixes the random draws of long-short range graphs; each call advances Calls so that
+	// successive steps draw new random edges, reproducibly.
+	Seed  int64
+	Calls int64
+}
+
+// NewPositionDenoiser checks that the network maps Dim positions to Dim outputs.
+func NewPositionDenoiser(net *DMP, graph graphs.PlanConfig, nodes int, seed int64) (*PositionDenoiser, error) {
+	c := net.Config()
+	if c.In != c.PosDim || c.Out != c.PosDim {
+		return nil, fmt.Errorf("models: position denoiser needs in = out = pos dim, have %d, %d, %d: %w", c.In, c.Out, c.PosDim, ErrConfig)
+	}
+	if err := graph.Validate(); err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	if nodes < 1 {
+		return nil, fmt.Errorf("models: position denoiser with %d nodes: %w", nodes, ErrConfig)
+	}
+	return &PositionDenoiser{Net: net, Graph: graph, Nodes: nodes, Seed: seed}, nil
+}
+
+// Params returns the network's parameters.
+func (d *PositionDenoiser) Params() *layers.Params { return d.Net.Params() }
+
+// Forward predicts for batch clouds of Nodes x Dim noisy positions xt at noise levels t.
+func (d *PositionDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+	dim := d.Net.Config().PosDim
+	if len(xt) != batch*d.Nodes*dim || len(t) != batch {
+		return nil, fmt.Errorf("models: %d values and %d noise levels for %d clouds of %d x %d: %w", len(xt), len(t), batch, d.Nodes, dim, ErrInput)
+	}
+	clouds := make([][]float64, batch)
+	for b := range clouds {
+		clouds[b] = xt[b*d.Nodes*dim : (b+1)*d.Nodes*dim]
+	}
+	d.Calls++
+	plans, err := graphs.NewPlans(clouds, dim, t, d.Graph, d.Seed*1_000_003+d.Calls)
+	if err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	bt, err := graphs.NewBatch(plans)
+	if err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	return d.Net.Forward(s, bt, xt)
+}
+
+// FeatureDenoiser generates node features on fixed positions (the transcriptomics task): the
+// graph is built on the positions, the same for every sample, and the network's input is
+// [features, positions] (REFERENCE.md §3: genes, space, time, then t). It satisfies
+// generative.Denoiser.
+type FeatureDenoiser struct {
+	Net       *DMP
+	Graph     graphs.PlanConfig
+	Positions []float64 // Nodes x PosDim
+	Nodes     int
+	Features  int
+	Seed      int64
+	Calls     int64
+}
+
+// NewFeatureDenoiser checks that the network maps [features, positions] to features.
+func NewFeatureDenoiser(net *DMP, graph graphs.PlanConfig, positions []float64, features int, seed int64) (*FeatureDenoiser, error) {
+	c := net.Config()
+	if len(positions) == 0 || len(positions)%c.PosDim != 0 {
+		return nil, fmt.Errorf("models: %d position values for dimension %d: %w", len(positions), c.PosDim, ErrConfig)
+	}
+	if c.In != features+c.PosDim || c.Out != features {
+		return nil, fmt.Errorf("models: feature denoiser needs in = features + pos dim (%d) and out = features (%d), have %d, %d: %w", features+c.PosDim, features, c.In, c.Out, ErrConfig)
+	}
+	if err := graph.Validate(); err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	return &FeatureDenoiser{Net: net, Graph: graph, Positions: positions, Nodes: len(positions) / c.PosDim, Features: features, Seed: seed}, nil
+}
+
+// Params returns the network's parameters.
+func (d *FeatureDenoiser) Params() *layers.Params { return d.Net.Params() }
+
+// Forward predicts for batch samples of Nodes x Features noisy features xt at noise levels t.
+func (d *FeatureDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+	dim, f := d.Net.Config().PosDim, d.Features
+	if len(xt) != batch*d.Nodes*f || len(t) != batch {
+		return nil, fmt.Errorf("models: %d values and %d noise levels for %d samples of %d x %d: %w", len(xt), len(t), batch, d.Nodes, f, ErrInput)
+	}
+	pos := make([][]float64, batch)
+	for b := range pos {
+		pos[b] = d.Positions
+	}
+	d.Calls++
+	plans, err := graphs.NewPlans(pos, dim, t, d.Graph, d.Seed*1_000_003+d.Calls)
+	if err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	bt, err := graphs.NewBatch(plans)
+	if err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	in := make([]float64, 0, batch*d.Nodes*(f+dim))
+	for b := 0; b < batch; b++ {
+		for j := 0; j < d.Nodes; j++ {
+			in = append(in, xt[(b*d.Nodes+j)*f:(b*d.Nodes+j+1)*f]...)
+			in = append(in, d.Positions[j*dim:(j+1)*dim]...)
+		}
+	}
+	return d.Net.Forward(s, bt, in)
+}
