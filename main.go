@@ -43,6 +43,9 @@ func newApp(out, errOut io.Writer) *cli.App {
 			return cli.ShowAppHelp(c)
 		},
 		OnUsageError: usageError,
+		// Errors come back from Run; only main prints them and exits, so commands can be run
+		// in-process by tests.
+		ExitErrHandler: func(*cli.Context, error) {},
 	}
 	for _, cmd := range app.Commands {
 		if cmd.OnUsageError == nil {

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+// runApp runs the command line in-process and returns its output and exit code.
+func runApp(args ...string) (string, int) {
+	var out, errOut bytes.Buffer
+	err := newApp(&out, &errOut).Run(append([]string{"ncgn"}, args...))
+	code := 0
+	if err != nil {
+		code = 1
+		var ec cli.ExitCoder
+		if errors.As(err, &ec) {
+			code = ec.ExitCode()
+		}
+		errOut.WriteString(err.Error())
+	}
+	return out.String() + errOut.String(), code
+}
+
+func TestCLI_HelpListsCommands(t *testing.T) {
+	out, code := runApp("--help")
+	if code != 0 {
+		t.Fatalf("--help exited %d", code)
+	}
+	for _, c := range []string{"version", "data", "eval", "schedule"} {
+		if !strings.Contains(out, c) {
+			t.Errorf("--help does not list %q:\n%s", c, out)
+		}
+	}
+}
+
+func TestCLI_UnknownCommandAndFlag(t *testing.T) {
+	for _, args := range [][]string{{"nosuch"}, {"version", "--nosuch"}, {"--nosuch"}} {
+		out, code := runApp(args...)
+		if code == 0 {
+			t.Errorf("%v exited 0", args)
+		}
+		if !strings.Contains(out, "USAGE") {
+			t.Errorf("%v does not print the usage:\n%s", args, out)
+		}
+	}
+}
+
+func TestCLI_Version(t *testing.T) {
+	out, code := runApp("version")
+	if code != 0 || !strings.HasPrefix(out, "ncgn "+Version) {
+		t.Fatalf("version: exit %d, output %q", code, out)
+	}
+}
