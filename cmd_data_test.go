@@ -3,13 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/ncgn/ncgn/datasets"
 	"github.com/ncgn/ncgn/datasets/transcriptomics"
@@ -19,20 +16,8 @@ import (
 // The exit handler is replaced so that an exit code does not end the test binary.
 func runDataCommand(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	app := newApp(&out, &errOut)
-	app.ExitErrHandler = func(*cli.Context, error) {}
-	err := app.Run(append([]string{"ncgn"}, args...))
-	code := 0
-	if err != nil {
-		code = 1
-		var ec cli.ExitCoder
-		if errors.As(err, &ec) {
-			code = ec.ExitCode()
-		}
-		errOut.WriteString(err.Error())
-	}
-	return code, out.String(), errOut.String()
+	out, errOut, code := runCLI(args...)
+	return code, out, errOut
 }
 
 func dataSimulateArgs(out, grid, samples, seed string, extra ...string) []string {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/ncgn/ncgn/datasets"
 	"github.com/ncgn/ncgn/metrics"
-	"github.com/urfave/cli/v2"
 )
 
 // tolEvalGolden is the relative tolerance for eval against POT's ot.emd2.
@@ -24,20 +21,7 @@ const tolEvalGolden = 1e-9
 // test binary.
 func runEvalCommand(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	app := newApp(&out, &errOut)
-	app.ExitErrHandler = func(*cli.Context, error) {}
-	err := app.Run(append([]string{"ncgn", "eval"}, args...))
-	code := 0
-	if err != nil {
-		code = 1
-		var ec cli.ExitCoder
-		if errors.As(err, &ec) {
-			code = ec.ExitCode()
-		}
-		errOut.WriteString(err.Error())
-	}
-	return out.String(), errOut.String(), code
+	return runCLI(append([]string{"eval"}, args...)...)
 }
 
 // writeEvalNpy writes an array of the given shape into dir and returns its path.

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/urfave/cli/v2"
 )
 
 // runScheduleOrGraph runs the ncgn application with args (after the program name) and returns
@@ -18,19 +14,7 @@ import (
 // end the test binary) is switched off; the code comes from the returned cli.ExitCoder.
 func runScheduleOrGraph(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	app := newApp(&out, &errOut)
-	app.ExitErrHandler = func(*cli.Context, error) {}
-	err := app.Run(append([]string{"ncgn"}, args...))
-	if err != nil {
-		code = 1
-		var ec cli.ExitCoder
-		if errors.As(err, &ec) {
-			code = ec.ExitCode()
-		}
-		errOut.WriteString(err.Error())
-	}
-	return out.String(), errOut.String(), code
+	return runCLI(args...)
 }
 
 func TestScheduleCommand_CSV(t *testing.T) {

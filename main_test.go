@@ -9,11 +9,12 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// runApp runs the command line in-process and returns its output and exit code.
-func runApp(args ...string) (string, int) {
+// runCLI runs the command line in-process (newApp leaves exiting to main) and returns its
+// standard output, its error output (with the returned error appended) and the exit code the
+// binary would have.
+func runCLI(args ...string) (stdout, stderr string, code int) {
 	var out, errOut bytes.Buffer
 	err := newApp(&out, &errOut).Run(append([]string{"ncgn"}, args...))
-	code := 0
 	if err != nil {
 		code = 1
 		var ec cli.ExitCoder
@@ -22,7 +23,13 @@ func runApp(args ...string) (string, int) {
 		}
 		errOut.WriteString(err.Error())
 	}
-	return out.String() + errOut.String(), code
+	return out.String(), errOut.String(), code
+}
+
+// runApp returns runCLI's two outputs together.
+func runApp(args ...string) (string, int) {
+	out, errOut, code := runCLI(args...)
+	return out + errOut, code
 }
 
 func TestCLI_HelpListsCommands(t *testing.T) {
