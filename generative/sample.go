@@ -1,0 +1,277 @@
+package generative
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+
+	"github.com/ncgn/ncgn/layers"
+	"github.com/ncgn/ncgn/layers/optim"
+	"github.com/ncgn/ncgn/schedules"
+)
+
+// SampleConfig configures the sampler loop; zero values are the defaults.
+type SampleConfig struct {
+	Process   Process    `json:"process"`    // "diffusion" or "flow"; required
+	Count     int        `json:"count"`      // number of samples M; ≥ 1
+	BatchSize int        `json:"batch_size"` // samples per network call; default 128
+	Seed      int64      `json:"seed"`       // fixes the initial noise and the DDPM step noise
+	DDPM      DDPMConfig `json:"ddpm"`       // must match training (ReferenceOrientation, T, betas)
+	Flow      FlowConfig `json:"flow"`
+
+	// Condition, if set, holds known entries fixed (conditioning by replacement).
+	Condition *Condition `json:"-"`
+	// EMA, if set, is swapped into the denoiser's parameters for sampling and back afterwards
+	// (it must be the EMA of den.Params()). Nil samples with the parameters as they are, e.g.
+	// after loading a checkpoint's ema_params.bin.
+	EMA *optim.EMA `json:"-"`
+	// Progress receives a progress bar over the network evaluations; nil shows none.
+	Progress io.Writer `json:"-"`
+}
+
+// WithDefaults returns c with its zero fields set to the defaults.
+func (c SampleConfig) WithDefaults() SampleConfig {
+	if c.BatchSize == 0 {
+		c.BatchSize = DefaultBatchSize
+	}
+	c.DDPM = c.DDPM.WithDefaults()
+	c.Flow = c.Flow.WithDefaults()
+	return c
+}
+
+// Validate checks a config with defaults applied.
+func (c SampleConfig) Validate() error {
+	if err := c.Process.Validate(); err != nil {
+		return err
+	}
+	if c.Count < 1 || c.BatchSize < 1 {
+		return fmt.Errorf("generative: sample config count = %d, batch_size = %d: %w (want both ≥ 1)", c.Count, c.BatchSize, ErrConfig)
+	}
+	if err := c.DDPM.Validate(); err != nil {
+		return err
+	}
+	return c.Flow.Validate()
+}
+
+// SampleConfig returns a sampler configuration for count samples that matches the training
+// run: the same process and DDPM/flow settings (so the noise-level orientation agrees), the
+// trainer's EMA and progress writer, and the training seed (change it for other draws).
+func (tr *Trainer) SampleConfig(count int) SampleConfig {
+	return SampleConfig{Process: tr.cfg.Process, Count: count, BatchSize: tr.cfg.BatchSize, Seed: tr.cfg.Seed,
+		DDPM: tr.cfg.DDPM, Flow: tr.cfg.Flow, EMA: tr.ema, Progress: tr.cfg.Progress}
+}
+
+// Sample generates cfg.Count samples of shape s with den in evaluation mode (layers.Scope with
+// Train = false, so BatchNorm uses its running statistics), batch after batch:
+//
+//   - diffusion: x starts as N(0, I); at each index of DDPM.SamplingIndices the network
+//     predicts ε at level DDPM.Level(i) and DDPM.Step goes to the next index with fresh
+//     noise; the last evaluation (index 0) leaves x as it is (the reference's sampler);
+//   - flow: x starts as N(0, I); at each t_i of FlowMatching.Grid, x ← x + v(x, t_i)/S.
+//
+// With a Condition, the known entries are set to their values before the first step, their
+// velocity is masked to 0 (flow) or they are reset after each step (diffusion).
+//
+// Sample j draws its initial noise and then its step noises from its own stream (Seed, j), so
+// it does not depend on the batch size (unless the network mixes samples). A NaN or Inf network
+// output is an error naming the step, the level and the entry. The result is one []float64 per
+// sample (views of one flat slice).
+func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [][]float64, err error) {
+	if den == nil || den.Params() == nil {
+		return nil, fmt.Errorf("generative: sample: nil denoiser or parameters: %w", ErrConfig)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Condition != nil {
+		if err := cfg.Condition.Validate(s, cfg.Count); err != nil {
+			return nil, err
+		}
+	}
+	plan, err := newSamplePlan(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.EMA != nil {
+		if cfg.EMA.Swapped() {
+			return nil, fmt.Errorf("generative: sample: the EMA weights are already swapped in: %w", ErrConfig)
+		}
+		if err := cfg.EMA.Swap(); err != nil {
+			return nil, fmt.Errorf("generative: sample: %w", err)
+		}
+		defer func() {
+			if serr := cfg.EMA.Swap(); serr != nil {
+				err = errors.Join(err, fmt.Errorf("generative: sample: restoring the training weights: %w", serr))
+			}
+		}()
+	}
+	flat := make([]float64, cfg.Count*s.Size())
+	nb := (cfg.Count + cfg.BatchSize - 1) / cfg.BatchSize
+	steps := plan.steps()
+	b := newBar(cfg.Progress, nb*steps, 0, "sample "+string(cfg.Process))
+	defer b.finish()
+	for first := 0; first < cfg.Count; first += cfg.BatchSize {
+		bs, err := newBatchSampler(den, s, plan, cfg, first, min(cfg.BatchSize, cfg.Count-first))
+		if err != nil {
+			return nil, err
+		}
+		for k := range steps {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("generative: sampling interrupted at sample %d, step %d: %w", first, k+1, err)
+			}
+			if err := bs.advance(k); err != nil {
+				return nil, err
+			}
+			b.set((first/cfg.BatchSize)*steps+k+1, "sample "+string(cfg.Process))
+		}
+		copy(flat[first*s.Size():], bs.x)
+	}
+	return Split(flat, s)
+}
+
+// samplePlan is the fixed schedule of a sampler run.
+type samplePlan struct {
+	ddpm    *DDPM
+	indices []int // DDPM indices, in order
+	flow    *FlowMatching
+	grid    []schedules.NoiseLevel // flow levels, in order
+}
+
+func newSamplePlan(cfg SampleConfig) (*samplePlan, error) {
+	p := &samplePlan{}
+	var err error
+	if cfg.Process == ProcessDiffusion {
+		if p.ddpm, err = NewDDPM(cfg.DDPM); err != nil {
+			return nil, err
+		}
+		p.indices = p.ddpm.SamplingIndices()
+	} else {
+		if p.flow, err = NewFlowMatching(cfg.Flow); err != nil {
+			return nil, err
+		}
+		p.grid = p.flow.Grid()
+	}
+	return p, nil
+}
+
+// steps returns the number of network evaluations per batch.
+func (p *samplePlan) steps() int {
+	if p.ddpm != nil {
+		return len(p.indices)
+	}
+	return len(p.grid)
+}
+
+// level returns the noise level of the k-th evaluation.
+func (p *samplePlan) level(k int) schedules.NoiseLevel {
+	if p.ddpm != nil {
+		return p.ddpm.Level(p.indices[k])
+	}
+	return p.grid[k]
+}
+
+// batchSampler carries one batch of samples through the steps of a plan.
+type batchSampler struct {
+	den          Denoiser
+	shape        Shape
+	plan         *samplePlan
+	cond         *Condition
+	first, batch int
+	x            []float64    // the current samples, batch·Size values
+	rngs         []*rand.Rand // one stream per sample
+	ts           []schedules.NoiseLevel
+	z            []float64
+}
+
+// newBatchSampler draws the initial noise of samples first … first+batch-1 and applies the
+// condition.
+func newBatchSampler(den Denoiser, s Shape, plan *samplePlan, cfg SampleConfig, first, batch int) (*batchSampler, error) {
+	n := s.Size()
+	bs := &batchSampler{den: den, shape: s, plan: plan, cond: cfg.Condition, first: first, batch: batch,
+		x: make([]float64, batch*n), rngs: make([]*rand.Rand, batch), ts: make([]schedules.NoiseLevel, batch)}
+	for b := range batch {
+		bs.rngs[b] = newStream(cfg.Seed, streamSample, first+b)
+		for k := range n {
+			bs.x[b*n+k] = bs.rngs[b].NormFloat64()
+		}
+	}
+	if plan.ddpm != nil {
+		bs.z = make([]float64, batch*n)
+	}
+	if bs.cond != nil {
+		if err := bs.cond.Apply(bs.x, first, batch); err != nil {
+			return nil, err
+		}
+	}
+	return bs, nil
+}
+
+// advance runs the k-th network evaluation and the update that follows it.
+func (bs *batchSampler) advance(k int) error {
+	t := bs.plan.level(k)
+	for b := range bs.ts {
+		bs.ts[b] = t
+	}
+	steps := bs.plan.steps()
+	fail := func(err error) error {
+		return fmt.Errorf("generative: sampling step %d of %d (t = %v, samples %d-%d): %w", k+1, steps, float64(t), bs.first, bs.first+bs.batch-1, err)
+	}
+	ps := bs.den.Params()
+	s := layers.NewScope(ps, false)
+	pred, err := bs.den.Forward(s, bs.x, bs.batch, bs.ts)
+	if err != nil {
+		return fail(fmt.Errorf("denoiser: %w", err))
+	}
+	if err := checkOutput(pred, bs.batch, bs.shape); err != nil {
+		return fail(err)
+	}
+	res, err := s.Run(nil, pred)
+	if err != nil {
+		return fail(err)
+	}
+	out, err := float64sOf(res.Values[0])
+	if err != nil {
+		return fail(err)
+	}
+	n := bs.shape.Size()
+	if i := firstNonFinite(out); i >= 0 {
+		return fail(fmt.Errorf("network output is %v at sample %d, node %d, dim %d: %w", out[i], bs.first+i/n, (i%n)/bs.shape.Dim, i%bs.shape.Dim, ErrNonFinite))
+	}
+	if d := bs.plan.ddpm; d != nil {
+		if k+1 == len(bs.plan.indices) {
+			return nil // the last evaluation (index 0) leaves the sample as it is
+		}
+		for b, r := range bs.rngs {
+			for j := range n {
+				bs.z[b*n+j] = r.NormFloat64()
+			}
+		}
+		if err := d.Step(bs.x, bs.x, out, bs.plan.indices[k], bs.plan.indices[k+1], bs.z); err != nil {
+			return fail(err)
+		}
+		if bs.cond != nil {
+			if err := bs.cond.Apply(bs.x, bs.first, bs.batch); err != nil {
+				return fail(err)
+			}
+		}
+	} else {
+		if bs.cond != nil {
+			if err := bs.cond.MaskUpdate(out, bs.first, bs.batch); err != nil {
+				return fail(err)
+			}
+		}
+		if err := bs.plan.flow.Step(bs.x, out); err != nil {
+			return fail(err)
+		}
+	}
+	if i := firstNonFinite(bs.x); i >= 0 {
+		return fail(fmt.Errorf("sample is %v at sample %d, node %d, dim %d after the update: %w", bs.x[i], bs.first+i/n, (i%n)/bs.shape.Dim, i%bs.shape.Dim, ErrNonFinite))
+	}
+	return nil
+}
