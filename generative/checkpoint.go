@@ -255,3 +255,13 @@ func (tr *Trainer) Resume() error {
 	tr.step, tr.saved, tr.resumed, tr.samples = info.Step, info.Step, true, info.Samples
 	return nil
 }
+
+// LatestEMAParams returns the path of the EMA weights of the last checkpoint of run (what a
+// sampler loads) and the number of training steps behind them.
+func LatestEMAParams(run string) (path string, step int, err error) {
+	info, err := readCheckpoint(run)
+	if err != nil {
+		return "", 0, err
+	}
+	return filepath.Join(run, info.Dir, emaParamsFile), info.Step, nil
+}
