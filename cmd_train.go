@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -22,23 +23,34 @@ import (
 
 // runConfig is DIR/config.json of a training run: everything needed to rebuild the network.
 type runConfig struct {
-	Task  string                 `json:"task"` // "positions": clouds of shape (m, n, d) are generated
-	Data  string                 `json:"data"`
-	Shape generative.Shape       `json:"shape"`
-	Model models.DMPConfig       `json:"model"`
-	Graph graphs.PlanConfig      `json:"graph"`
-	Train generative.TrainConfig `json:"train"`
-	Seed  int64                  `json:"seed"`
+	// Task is "positions" (clouds of shape (m, n, d) are generated; the graph is built on the
+	// noisy positions) or "features" (features (m, n, F) are generated on fixed positions).
+	Task      string                 `json:"task"`
+	Positions []float64              `json:"positions,omitempty"` // features task: n x PosDim fixed positions
+	Data      string                 `json:"data"`
+	Shape     generative.Shape       `json:"shape"`
+	Model     models.DMPConfig       `json:"model"`
+	Graph     graphs.PlanConfig      `json:"graph"`
+	Train     generative.TrainConfig `json:"train"`
+	Seed      int64                  `json:"seed"`
 }
 
 func init() {
 	register(&cli.Command{
 		Name:  "train",
-		Usage: "train a DMP (or baseline) generative model on point clouds of shape (m, n, d)",
-		Description: "Trains position generation on the clouds of --data (a .npy of shape (m, n, d)) and writes\n" +
-			"DIR/config.json, checkpoints (atomic) and DIR/loss.csv. --resume continues from the last checkpoint.",
+		Usage: "train a DMP (or baseline) generative model on point clouds or on features over fixed positions",
+		Description: "Trains position generation on the clouds of --data (a .npy of shape (m, n, d)), or, with\n" +
+			"--features, feature generation on fixed positions (--positions, one or more .npy files whose\n" +
+			"coordinates are concatenated: shape (n, d) or (n,), or (m, n, d) / (m, n) with the same rows for\n" +
+			"every sample, as `data simulate` writes positions.npy and times.npy). Features are used as given\n" +
+			"(normalise them first); positions are scaled per coordinate to [0, 1] by their maximum unless\n" +
+			"--raw-positions. Writes DIR/config.json, checkpoints (atomic) and DIR/loss.csv; --resume continues\n" +
+			"from the last checkpoint.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "data", Usage: "clouds `FILE.npy` of shape (m, n, d)", Required: true},
+			&cli.StringFlag{Name: "data", Usage: "clouds `FILE.npy` of shape (m, n, d) (position generation)"},
+			&cli.StringFlag{Name: "features", Usage: "features `FILE.npy` of shape (m, n, F) (feature generation)"},
+			&cli.StringSliceFlag{Name: "positions", Usage: "fixed positions `FILE.npy` for --features (repeatable)"},
+			&cli.BoolFlag{Name: "raw-positions", Usage: "use --positions as given, not scaled to [0, 1]"},
 			&cli.StringFlag{Name: "run", Usage: "run `DIR`", Required: true},
 			&cli.StringFlag{Name: "gnn", Value: "dmp", Usage: "graph: dmp, knn, long-short or full"},
 			&cli.StringFlag{Name: "conv", Value: "gat", Usage: "message passing: gcn or gat"},
@@ -62,14 +74,30 @@ func init() {
 func trainAction(c *cli.Context) error {
 	fail := func(format string, a ...any) error { return cli.Exit("ncgn train: "+fmt.Sprintf(format, a...), 1) }
 	bad := func(format string, a ...any) error { return cli.Exit("ncgn train: "+fmt.Sprintf(format, a...), 2) }
-	arr, err := datasets.ReadNpy(c.String("data"))
-	if err != nil {
-		return fail("--data %s: %v", c.String("data"), err)
+	task, file := "positions", c.String("data")
+	if c.String("features") != "" {
+		task, file = "features", c.String("features")
 	}
-	if len(arr.Shape) != 3 || arr.Shape[0] < 1 || arr.Shape[1] < 2 || arr.Shape[2] < 1 || arr.Shape[2] > 3 {
-		return fail("--data %s: shape %v, want (m, n, d) with d in 1..3", c.String("data"), arr.Shape)
+	if (c.String("data") == "") == (c.String("features") == "") {
+		return bad("give exactly one of --data (position generation) and --features (feature generation)")
+	}
+	arr, err := datasets.ReadNpy(file)
+	if err != nil {
+		return fail("%s: %v", file, err)
+	}
+	if len(arr.Shape) != 3 || arr.Shape[0] < 1 || arr.Shape[1] < 2 || arr.Shape[2] < 1 || (task == "positions" && arr.Shape[2] > 3) {
+		return fail("%s: shape %v, want (m, n, d) with n >= 2 (and d in 1..3 for positions)", file, arr.Shape)
 	}
 	m, n, d := arr.Shape[0], arr.Shape[1], arr.Shape[2]
+	var positions []float64
+	posDim := d
+	if task == "features" {
+		if positions, posDim, err = readPositions(c.StringSlice("positions"), m, n, !c.Bool("raw-positions")); err != nil {
+			return fail("%v", err)
+		}
+	} else if len(c.StringSlice("positions")) > 0 {
+		return bad("--positions goes with --features")
+	}
 	graph := graphs.PlanConfig{Kind: graphs.Kind(c.String("gnn")), K: c.Int("k"), Schedule: schedules.Kind(c.String("schedule"))}
 	if graph.Kind == graphs.Full {
 		graph.K = 0
@@ -82,12 +110,15 @@ func trainAction(c *cli.Context) error {
 		return bad("--conv %q: want gcn or gat", conv)
 	}
 	rc := runConfig{
-		Task: "positions", Data: c.String("data"), Shape: generative.Shape{Nodes: n, Dim: d}, Graph: graph, Seed: c.Int64("seed"),
-		Model: models.DMPConfig{In: d, Out: d, PosDim: d, Width: c.Int("width"), Layers: c.Int("layers"), Conv: conv},
+		Task: task, Data: file, Positions: positions, Shape: generative.Shape{Nodes: n, Dim: d}, Graph: graph, Seed: c.Int64("seed"),
+		Model: models.DMPConfig{In: d, Out: d, PosDim: posDim, Width: c.Int("width"), Layers: c.Int("layers"), Conv: conv},
 		Train: generative.TrainConfig{
 			Process: generative.Process(c.String("generative")), Epochs: c.Int("epochs"), BatchSize: c.Int("batch"),
 			LR: c.Float64("lr"), Seed: c.Int64("seed"), CheckpointEvery: c.Int("checkpoint-every"),
 		},
+	}
+	if task == "features" {
+		rc.Model.In = d + posDim // the network sees [features, positions]
 	}
 	if err := rc.Train.Process.Validate(); err != nil {
 		return bad("--generative %q: want diffusion or flow", rc.Train.Process)
@@ -147,7 +178,7 @@ func trainAction(c *cli.Context) error {
 }
 
 // buildDenoiser rebuilds the network of a run (float32 parameters, seeded).
-func buildDenoiser(rc runConfig) (*models.PositionDenoiser, error) {
+func buildDenoiser(rc runConfig) (generative.Denoiser, error) {
 	ps, err := layers.NewParams(tensor.Float32, rc.Seed)
 	if err != nil {
 		return nil, err
@@ -156,5 +187,72 @@ func buildDenoiser(rc runConfig) (*models.PositionDenoiser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return models.NewPositionDenoiser(net, rc.Graph, rc.Shape.Nodes, rc.Seed)
+	switch rc.Task {
+	case "positions":
+		return models.NewPositionDenoiser(net, rc.Graph, rc.Shape.Nodes, rc.Seed)
+	case "features":
+		return models.NewFeatureDenoiser(net, rc.Graph, rc.Positions, rc.Shape.Dim, rc.Seed)
+	}
+	return nil, fmt.Errorf("task %q: want positions or features", rc.Task)
+}
+
+// readPositions reads the fixed positions of a features run: each file gives one coordinate
+// ((n,) or (m, n)) or several ((n, d) or (m, n, d)); per-sample files must repeat the same
+// positions for every sample. With unit set, each coordinate is divided by its largest absolute
+// value (the reference's s/54 and t/90 on the training grid).
+func readPositions(files []string, m, n int, unit bool) ([]float64, int, error) {
+	if len(files) == 0 {
+		return nil, 0, fmt.Errorf("--features needs --positions")
+	}
+	var cols [][]float64
+	for _, f := range files {
+		a, err := datasets.ReadNpy(f)
+		if err != nil {
+			return nil, 0, err
+		}
+		sh := a.Shape
+		per := 1 // samples stored in the file
+		if len(sh) >= 1 && len(sh) <= 3 && sh[0] == m && (len(sh) == 3 || (len(sh) == 2 && sh[1] == n && sh[0] != n)) {
+			per, sh = m, sh[1:]
+		}
+		if len(sh) == 1 {
+			sh = []int{sh[0], 1}
+		}
+		if len(sh) != 2 || sh[0] != n {
+			return nil, 0, fmt.Errorf("--positions %s: shape %v does not give %d nodes (want (n,), (n, d), (m, n) or (m, n, d) with n = %d, m = %d)", f, a.Shape, n, n, m)
+		}
+		size := sh[0] * sh[1]
+		for k := 1; k < per; k++ {
+			for i := 0; i < size; i++ {
+				if a.Data[k*size+i] != a.Data[i] {
+					return nil, 0, fmt.Errorf("--positions %s: sample %d's positions differ from sample 0's (feature generation needs fixed positions)", f, k)
+				}
+			}
+		}
+		for j := 0; j < sh[1]; j++ {
+			col := make([]float64, n)
+			for i := range col {
+				col[i] = a.Data[i*sh[1]+j]
+			}
+			cols = append(cols, col)
+		}
+	}
+	d := len(cols)
+	pos := make([]float64, n*d)
+	for j, col := range cols {
+		scale := 1.0
+		if unit {
+			mx := 0.0
+			for _, v := range col {
+				mx = max(mx, math.Abs(v))
+			}
+			if mx > 0 {
+				scale = 1 / mx
+			}
+		}
+		for i, v := range col {
+			pos[i*d+j] = v * scale
+		}
+	}
+	return pos, d, nil
 }

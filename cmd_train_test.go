@@ -59,3 +59,46 @@ func TestTrainSample_EndToEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainSample_Features(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewSource(2))
+	// 6 samples of 12 nodes with 3 features on a fixed 4 x 3 grid given as two per-sample files.
+	feat := &datasets.Array{Shape: []int{6, 12, 3}}
+	space := &datasets.Array{Shape: []int{6, 12}}
+	times := &datasets.Array{Shape: []int{6, 12}}
+	for k := 0; k < 6; k++ {
+		for i := 0; i < 12; i++ {
+			space.Data = append(space.Data, float64(i%4)*6)
+			times.Data = append(times.Data, float64(i/4)*10)
+			feat.Data = append(feat.Data, rng.Float64(), rng.Float64(), rng.Float64())
+		}
+	}
+	paths := map[string]*datasets.Array{"f.npy": feat, "s.npy": space, "t.npy": times}
+	for name, a := range paths {
+		if err := datasets.WriteNpy(filepath.Join(dir, name), a, "float32"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := filepath.Join(dir, "run")
+	if out, errOut, code := runCLI("train", "--features", filepath.Join(dir, "f.npy"), "--positions", filepath.Join(dir, "s.npy"),
+		"--positions", filepath.Join(dir, "t.npy"), "--run", run, "--generative", "flow", "--epochs", "1", "--batch", "3",
+		"--width", "4", "--layers", "1", "--k", "3", "--quiet"); code != 0 {
+		t.Fatalf("train exited %d: %s %s", code, out, errOut)
+	}
+	out := filepath.Join(dir, "samples.npy")
+	if o, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--out", out, "--steps", "3", "--quiet"); code != 0 {
+		t.Fatalf("sample exited %d: %s %s", code, o, errOut)
+	}
+	a, err := datasets.ReadNpy(out)
+	if err != nil || !reflect.DeepEqual(a.Shape, []int{2, 12, 3}) {
+		t.Fatalf("samples: %v, shape %v", err, a)
+	}
+	// Positions that differ between samples are refused.
+	space.Data[12] = 99
+	datasets.WriteNpy(filepath.Join(dir, "s.npy"), space, "float32")
+	if _, errOut, code := runCLI("train", "--features", filepath.Join(dir, "f.npy"), "--positions", filepath.Join(dir, "s.npy"),
+		"--run", filepath.Join(dir, "run2"), "--quiet"); code == 0 || !strings.Contains(errOut, "differ") {
+		t.Fatalf("varying positions: exit %d, %q", code, errOut)
+	}
+}
