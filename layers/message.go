@@ -92,10 +92,22 @@ func NewMessage(ps *Params, name string, cfg MessageConfig) (*Message, error) {
 // Forward computes one message per edge e from source row srcIdx[e] of src to target row
 // dstIdx[e] of dst (a nil index list means the identity: row e). relPos ([E, PosDim]) holds
 // p_target − p_source and attr ([E, AttrDim]) the edge attributes. The result is [E, Width].
+//
+// lin_x, lin_pos and lin_e are linear and feed the MLP's first Linear directly, so their
+// weights are composed first (W_dst·M_x, W_src·M_x, W_pos·M_pos, W_e·M_e and one combined
+// bias: [Width, Width] products, negligible): the same function with the same parameters and
+// gradients, but the per-edge work drops from five [E, W]·[W, W] products to two (one of them
+// on the target or source side, whichever has fewer rows, is cheaper still).
 func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []int, relPos, attr *gorgonia.Node) (*gorgonia.Node, error) {
 	wrap := func(err error) error { return fmt.Errorf("layers: Message %q: %w", m.xT.Name, err) }
+	mx, mp, me := s.Param(m.m1), s.Param(m.m2), s.Param(m.m3)
+	compose := func(a *gorgonia.Node, b *gorgonia.Node) (*gorgonia.Node, error) { return gorgonia.Mul(a, b) }
 	side := func(h *gorgonia.Node, w *Param, idx []int) (*gorgonia.Node, error) {
-		y, err := gorgonia.Mul(h, s.Param(w))
+		wm, err := compose(s.Param(w), mx)
+		if err != nil {
+			return nil, err
+		}
+		y, err := gorgonia.Mul(h, wm)
 		if err != nil || idx == nil {
 			return y, err
 		}
@@ -112,31 +124,23 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	if !a.Shape().Eq(b.Shape()) {
 		return nil, wrap(fmt.Errorf("target side %v and source side %v: %w", a.Shape(), b.Shape(), ErrShape))
 	}
-	x, err := gorgonia.Add(a, b)
+	z, err := gorgonia.Add(a, b)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if x, err = AddBias(x, s.Param(m.xB)); err != nil {
-		return nil, wrap(err)
-	}
-	p, err := m.pos.Forward(s, relPos)
+	wp, err := compose(s.Param(m.pos.W), mp)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	e, err := m.attr.Forward(s, attr)
+	zp, err := gorgonia.Mul(relPos, wp)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	// First Linear of the MLP over [x, p, e], as three block products.
-	z, err := gorgonia.Mul(x, s.Param(m.m1))
+	we, err := compose(s.Param(m.attr.W), me)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	zp, err := gorgonia.Mul(p, s.Param(m.m2))
-	if err != nil {
-		return nil, wrap(err)
-	}
-	ze, err := gorgonia.Mul(e, s.Param(m.m3))
+	ze, err := gorgonia.Mul(attr, we)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -146,7 +150,18 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	if z, err = gorgonia.Add(z, ze); err != nil {
 		return nil, wrap(err)
 	}
-	if z, err = AddBias(z, s.Param(m.m1b)); err != nil {
+	// The combined bias b_x M_x + b_pos M_pos + b_e M_e + b_1 ([1, W]).
+	bias := s.Param(m.m1b)
+	for _, pair := range [][2]*gorgonia.Node{{s.Param(m.xB), mx}, {s.Param(m.pos.B), mp}, {s.Param(m.attr.B), me}} {
+		bm, err := gorgonia.Mul(pair[0], pair[1])
+		if err != nil {
+			return nil, wrap(err)
+		}
+		if bias, err = gorgonia.Add(bias, bm); err != nil {
+			return nil, wrap(err)
+		}
+	}
+	if z, err = AddBias(z, bias); err != nil {
 		return nil, wrap(err)
 	}
 	if z, err = m.norm1.Forward(s, z); err != nil {

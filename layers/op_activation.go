@@ -117,13 +117,43 @@ func (op *activationGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.No
 const invSqrt2 = 0.70710678118654752440
 const invSqrt2Pi = 0.39894228040143267794
 
+// isFloat32 reports whether the kernel's element type is float32.
+func isFloat32[T float]() bool {
+	var z T
+	_, ok := any(z).(float32)
+	return ok
+}
+
+// erfExp returns erf(x/√2) and exp(−x²/2) with one exponential: Abramowitz and Stegun's
+// formula 7.1.26 (absolute error below 1.5e-7, i.e. float32 precision). Only float32 kernels
+// use it; float64 kernels call math.Erf so that gradient checks stay exact.
+func erfExp(x float64) (erf, e float64) {
+	const p = 0.3275911
+	const a1, a2, a3, a4, a5 = 0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429
+	z := math.Abs(x) * invSqrt2
+	e = math.Exp(-0.5 * x * x)
+	t := 1 / (1 + p*z)
+	erf = 1 - ((((a5*t+a4)*t+a3)*t+a2)*t+a1)*t*e
+	if x < 0 {
+		erf = -erf
+	}
+	return erf, e
+}
+
 func activate[T float](kind Activation, slope float64, x, out []T) {
+	fast := isFloat32[T]()
 	parallelFor(len(x), 20, func(lo, hi int) {
 		switch kind {
 		case GELU:
 			for i := lo; i < hi; i++ {
 				v := float64(x[i])
-				out[i] = T(0.5 * v * (1 + math.Erf(v*invSqrt2)))
+				var erf float64
+				if fast {
+					erf, _ = erfExp(v)
+				} else {
+					erf = math.Erf(v * invSqrt2)
+				}
+				out[i] = T(0.5 * v * (1 + erf))
 			}
 		case ReLU:
 			for i := lo; i < hi; i++ {
@@ -145,13 +175,19 @@ func activate[T float](kind Activation, slope float64, x, out []T) {
 }
 
 func activateGrad[T float](kind Activation, slope float64, x, g, out []T) {
+	fast := isFloat32[T]()
 	parallelFor(len(x), 30, func(lo, hi int) {
 		switch kind {
 		case GELU:
 			for i := lo; i < hi; i++ {
 				v := float64(x[i])
-				d := 0.5*(1+math.Erf(v*invSqrt2)) + v*invSqrt2Pi*math.Exp(-0.5*v*v)
-				out[i] = g[i] * T(d)
+				var erf, e float64
+				if fast {
+					erf, e = erfExp(v)
+				} else {
+					erf, e = math.Erf(v*invSqrt2), math.Exp(-0.5*v*v)
+				}
+				out[i] = g[i] * T(0.5*(1+erf)+v*invSqrt2Pi*e)
 			}
 		case ReLU:
 			for i := lo; i < hi; i++ {

@@ -18,6 +18,11 @@ type normState struct {
 	mean, invStd []float64
 	varUnbiased  []float64 // BatchNorm only: the unbiased batch variance for running statistics
 	fixed        bool      // BatchNorm in evaluation mode: mean and invStd are the running ones
+
+	// BatchNorm backward: sum_rows g and sum_rows g·xhat, computed by the first of the three
+	// gradient ops and reused by the others (they share the incoming gradient gKey).
+	sg, sgy []float64
+	gKey    any
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,7 +389,14 @@ func batchNormGrad[T float](which int, x, gamma, g, out []T, n, f int, st *normS
 		})
 		return
 	}
-	sg, sgy := bnSums(x, g, n, f, st)
+	if len(g) == 0 {
+		return
+	}
+	if st.gKey != any(&g[0]) || st.sg == nil {
+		st.sg, st.sgy = bnSums(x, g, n, f, st)
+		st.gKey = any(&g[0])
+	}
+	sg, sgy := st.sg, st.sgy
 	switch which {
 	case 1:
 		for j := range sgy {

@@ -112,3 +112,31 @@ func TestBatchNormOp_Grad(t *testing.T) {
 		})
 	}
 }
+
+func TestGELU_Float32Approximation(t *testing.T) {
+	// The float32 kernels use erfExp; it must agree with math.Erf to float32 precision, and
+	// the derivative with the exact one.
+	const tol32 = 2e-7
+	for x := -8.0; x <= 8.0; x += 0.001 {
+		erf, e := erfExp(x)
+		if d := math.Abs(erf - math.Erf(x*invSqrt2)); d > tol32 {
+			t.Fatalf("erf(%v/√2): approximation off by %g", x, d)
+		}
+		if math.Abs(e-math.Exp(-0.5*x*x)) > 1e-15 {
+			t.Fatalf("exp(-%v²/2) wrong", x)
+		}
+	}
+	x := []float32{-3, -0.5, 0, 0.7, 2.5}
+	g := []float32{1, 1, 1, 1, 1}
+	out, d := make([]float32, 5), make([]float32, 5)
+	activate(GELU, 0, x, out)
+	activateGrad(GELU, 0, x, g, d)
+	for i, v := range x {
+		xf := float64(v)
+		want := 0.5 * xf * (1 + math.Erf(xf*invSqrt2))
+		wantD := 0.5*(1+math.Erf(xf*invSqrt2)) + xf*invSqrt2Pi*math.Exp(-0.5*xf*xf)
+		if math.Abs(float64(out[i])-want) > 1e-6 || math.Abs(float64(d[i])-wantD) > 1e-6 {
+			t.Fatalf("GELU(%v) = %v (want %v), GELU' = %v (want %v)", v, out[i], want, d[i], wantD)
+		}
+	}
+}
