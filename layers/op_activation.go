@@ -124,14 +124,14 @@ func isFloat32[T float]() bool {
 	return ok
 }
 
-// erfExp returns erf(x/√2) and exp(−x²/2) with one exponential: Abramowitz and Stegun's
-// formula 7.1.26 (absolute error below 1.5e-7, i.e. float32 precision). Only float32 kernels
-// use it; float64 kernels call math.Erf so that gradient checks stay exact.
+// erfExp returns erf(x/√2) and exp(−x²/2) with one (fast) exponential: Abramowitz and
+// Stegun's formula 7.1.26 (absolute error below 1.5e-7, i.e. float32 precision). Only float32
+// kernels use it; float64 kernels call math.Erf so that gradient checks stay exact.
 func erfExp(x float64) (erf, e float64) {
 	const p = 0.3275911
 	const a1, a2, a3, a4, a5 = 0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429
 	z := math.Abs(x) * invSqrt2
-	e = math.Exp(-0.5 * x * x)
+	e = expFast(-0.5 * x * x)
 	t := 1 / (1 + p*z)
 	erf = 1 - ((((a5*t+a4)*t+a3)*t+a2)*t+a1)*t*e
 	if x < 0 {

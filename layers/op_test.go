@@ -122,7 +122,7 @@ func TestGELU_Float32Approximation(t *testing.T) {
 		if d := math.Abs(erf - math.Erf(x*invSqrt2)); d > tol32 {
 			t.Fatalf("erf(%v/√2): approximation off by %g", x, d)
 		}
-		if math.Abs(e-math.Exp(-0.5*x*x)) > 1e-15 {
+		if want := math.Exp(-0.5 * x * x); math.Abs(e-want) > 2e-7*want {
 			t.Fatalf("exp(-%v²/2) wrong", x)
 		}
 	}
@@ -139,4 +139,31 @@ func TestGELU_Float32Approximation(t *testing.T) {
 			t.Fatalf("GELU(%v) = %v (want %v), GELU' = %v (want %v)", v, out[i], want, d[i], wantD)
 		}
 	}
+}
+
+func TestExpFast(t *testing.T) {
+	for x := -87.0; x <= 88; x += 0.0137 {
+		if got, want := expFast(x), math.Exp(x); math.Abs(got-want) > 2e-7*want {
+			t.Fatalf("expFast(%v) = %v, want %v (relative error %g)", x, got, want, math.Abs(got-want)/want)
+		}
+	}
+	if expFast(-1000) != 0 || !math.IsInf(expFast(1000), 1) {
+		t.Fatal("expFast out of range")
+	}
+}
+
+func BenchmarkExpFast(b *testing.B) {
+	s := 0.0
+	for i := 0; i < b.N; i++ {
+		s += expFast(-float64(i&1023) / 100)
+	}
+	benchSink += s
+}
+
+func BenchmarkMathExp(b *testing.B) {
+	s := 0.0
+	for i := 0; i < b.N; i++ {
+		s += math.Exp(-float64(i&1023) / 100)
+	}
+	benchSink += s
 }
