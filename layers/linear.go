@@ -46,6 +46,18 @@ func (l *Linear) Config() LinearConfig { return l.cfg }
 
 // Forward computes x W + b.
 func (l *Linear) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
+	return l.forward(s, x, true)
+}
+
+// ForwardBeforeNorm computes x W for a Linear followed by BatchNorm: the normalisation
+// subtracts the column mean, which cancels the bias exactly (in training the batch mean moves
+// by b; in evaluation the running mean does), so the bias is skipped. Its gradient is zero
+// either way; the parameter stays, so parameter counts and checkpoints match the reference.
+func (l *Linear) ForwardBeforeNorm(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
+	return l.forward(s, x, false)
+}
+
+func (l *Linear) forward(s *Scope, x *gorgonia.Node, bias bool) (*gorgonia.Node, error) {
 	if x.Dims() != 2 || x.Shape()[1] != l.cfg.In {
 		return nil, fmt.Errorf("layers: Linear %q: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
 	}
@@ -53,7 +65,7 @@ func (l *Linear) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("layers: Linear %q: %w", l.W.Name, err)
 	}
-	if l.B == nil {
+	if l.B == nil || !bias {
 		return y, nil
 	}
 	return AddBias(y, s.Param(l.B))

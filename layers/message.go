@@ -94,8 +94,8 @@ func NewMessage(ps *Params, name string, cfg MessageConfig) (*Message, error) {
 // p_target − p_source and attr ([E, AttrDim]) the edge attributes. The result is [E, Width].
 //
 // lin_x, lin_pos and lin_e are linear and feed the MLP's first Linear directly, so their
-// weights are composed first (W_dst·M_x, W_src·M_x, W_pos·M_pos, W_e·M_e and one combined
-// bias: [Width, Width] products, negligible): the same function with the same parameters and
+// weights are composed first (W_dst·M_x, W_src·M_x, W_pos·M_pos, W_e·M_e: [Width, Width]
+// products, negligible; the biases are cancelled by the BatchNorm that follows): the same function with the same parameters and
 // gradients, but the per-edge work drops from five [E, W]·[W, W] products to two (one of them
 // on the target or source side, whichever has fewer rows, is cheaper still).
 func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []int, relPos, attr *gorgonia.Node) (*gorgonia.Node, error) {
@@ -150,27 +150,16 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	if z, err = gorgonia.Add(z, ze); err != nil {
 		return nil, wrap(err)
 	}
-	// The combined bias b_x M_x + b_pos M_pos + b_e M_e + b_1 ([1, W]).
-	bias := s.Param(m.m1b)
-	for _, pair := range [][2]*gorgonia.Node{{s.Param(m.xB), mx}, {s.Param(m.pos.B), mp}, {s.Param(m.attr.B), me}} {
-		bm, err := gorgonia.Mul(pair[0], pair[1])
-		if err != nil {
-			return nil, wrap(err)
-		}
-		if bias, err = gorgonia.Add(bias, bm); err != nil {
-			return nil, wrap(err)
-		}
-	}
-	if z, err = AddBias(z, bias); err != nil {
-		return nil, wrap(err)
-	}
+	// The combined bias b_x M_x + b_pos M_pos + b_e M_e + b_1 is cancelled exactly by the
+	// BatchNorm that follows (see Linear.ForwardBeforeNorm), so it is not computed; those
+	// parameters keep a zero gradient, as they would have anyway.
 	if z, err = m.norm1.Forward(s, z); err != nil {
 		return nil, wrap(err)
 	}
 	if z, err = Activate(z, m.cfg.Activation); err != nil {
 		return nil, wrap(err)
 	}
-	if z, err = m.second.Forward(s, z); err != nil {
+	if z, err = m.second.ForwardBeforeNorm(s, z); err != nil {
 		return nil, wrap(err)
 	}
 	if z, err = m.norm2.Forward(s, z); err != nil {

@@ -61,7 +61,12 @@ func (m *MLP) Config() MLPConfig { return m.cfg }
 func (m *MLP) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
 	var err error
 	for i, l := range m.linear {
-		if x, err = l.Forward(s, x); err != nil {
+		if m.norms[i] != nil {
+			x, err = l.ForwardBeforeNorm(s, x)
+		} else {
+			x, err = l.Forward(s, x)
+		}
+		if err != nil {
 			return nil, err
 		}
 		if m.norms[i] != nil {

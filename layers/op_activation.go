@@ -29,6 +29,9 @@ type activationOp struct {
 	opBase
 	kind  Activation
 	slope float64 // leakyReLU only
+	// deriv holds f'(x) computed by the forward pass for GELU (same dtype as x), so that the
+	// backward pass is one multiplication instead of a second erf and exponential.
+	deriv any
 }
 
 // Activate applies the named activation to x element-wise.
@@ -64,9 +67,19 @@ func (op *activationOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	out := newLike(x, x.Shape()...)
 	switch xd := x.Data().(type) {
 	case []float32:
-		activate(op.kind, op.slope, xd, out.Data().([]float32))
+		var d []float32
+		if op.kind == GELU {
+			d = make([]float32, len(xd))
+			op.deriv = d
+		}
+		activate(op.kind, op.slope, xd, out.Data().([]float32), d)
 	case []float64:
-		activate(op.kind, op.slope, xd, out.Data().([]float64))
+		var d []float64
+		if op.kind == GELU {
+			d = make([]float64, len(xd))
+			op.deriv = d
+		}
+		activate(op.kind, op.slope, xd, out.Data().([]float64), d)
 	}
 	return out, nil
 }
@@ -74,7 +87,7 @@ func (op *activationOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 func (op *activationOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *activationOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	g, err := gorgonia.ApplyOp(&activationGradOp{opBase: newOpBase(string(op.kind)+"'", inputs[0].Dims(), inputs[0].Dims(), grad.Dims()), kind: op.kind, slope: op.slope}, inputs[0], grad)
+	g, err := gorgonia.ApplyOp(&activationGradOp{opBase: newOpBase(string(op.kind)+"'", inputs[0].Dims(), inputs[0].Dims(), grad.Dims()), kind: op.kind, slope: op.slope, fwd: op}, inputs[0], grad)
 	return gorgonia.Nodes{g}, err
 }
 
@@ -83,6 +96,7 @@ type activationGradOp struct {
 	opBase
 	kind  Activation
 	slope float64
+	fwd   *activationOp // its deriv, when set, holds f'(x) from the forward pass
 }
 
 func (op *activationGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -102,11 +116,36 @@ func (op *activationGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	out := newLike(x, x.Shape()...)
 	switch xd := x.Data().(type) {
 	case []float32:
+		if d, ok := op.deriv().([]float32); ok && len(d) == len(xd) {
+			mulInto(d, g.Data().([]float32), out.Data().([]float32))
+			break
+		}
 		activateGrad(op.kind, op.slope, xd, g.Data().([]float32), out.Data().([]float32))
 	case []float64:
+		if d, ok := op.deriv().([]float64); ok && len(d) == len(xd) {
+			mulInto(d, g.Data().([]float64), out.Data().([]float64))
+			break
+		}
 		activateGrad(op.kind, op.slope, xd, g.Data().([]float64), out.Data().([]float64))
 	}
 	return out, nil
+}
+
+// deriv returns the forward pass's stored derivative, or nil.
+func (op *activationGradOp) deriv() any {
+	if op.fwd == nil {
+		return nil
+	}
+	return op.fwd.deriv
+}
+
+// mulInto computes out = a ⊙ b.
+func mulInto[T float](a, b, out []T) {
+	parallelFor(len(a), 2, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = a[i] * b[i]
+		}
+	})
 }
 
 func (op *activationGradOp) DiffWRT(int) []bool { return []bool{false, false} }
@@ -140,20 +179,27 @@ func erfExp(x float64) (erf, e float64) {
 	return erf, e
 }
 
-func activate[T float](kind Activation, slope float64, x, out []T) {
+// activate computes out = f(x); for GELU, when deriv is not nil, also deriv = f'(x).
+func activate[T float](kind Activation, slope float64, x, out, deriv []T) {
 	fast := isFloat32[T]()
 	parallelFor(len(x), 20, func(lo, hi int) {
 		switch kind {
 		case GELU:
 			for i := lo; i < hi; i++ {
 				v := float64(x[i])
-				var erf float64
+				var erf, e float64
 				if fast {
-					erf, _ = erfExp(v)
+					erf, e = erfExp(v)
 				} else {
 					erf = math.Erf(v * invSqrt2)
+					if deriv != nil {
+						e = math.Exp(-0.5 * v * v)
+					}
 				}
 				out[i] = T(0.5 * v * (1 + erf))
+				if deriv != nil {
+					deriv[i] = T(0.5*(1+erf) + v*invSqrt2Pi*e)
+				}
 			}
 		case ReLU:
 			for i := lo; i < hi; i++ {

@@ -61,10 +61,20 @@ func (op *gateMixOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node)
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
+// sigmoidOf is the logistic function for a kernel's element type: float32 kernels use the fast
+// exponential (float32 precision), float64 kernels the exact one.
+func sigmoidOf[T float]() func(float64) float64 {
+	if isFloat32[T]() {
+		return func(x float64) float64 { return 1 / (1 + expFast(-x)) }
+	}
+	return sigmoid
+}
+
 func gateMix[T float](z, a, b, out []T) {
+	sig := sigmoidOf[T]()
 	parallelFor(len(z), 20, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			s := T(sigmoid(float64(z[i])))
+			s := T(sig(float64(z[i])))
 			out[i] = s*a[i] + (1-s)*b[i]
 		}
 	})
@@ -106,9 +116,10 @@ func (op *gateMixGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node)
 }
 
 func gateMixGrad[T float](which int, z, a, b, g, out []T) {
+	sig := sigmoidOf[T]()
 	parallelFor(len(z), 20, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			s := sigmoid(float64(z[i]))
+			s := sig(float64(z[i]))
 			switch which {
 			case 0:
 				out[i] = T(float64(g[i]) * float64(a[i]-b[i]) * s * (1 - s))

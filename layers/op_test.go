@@ -129,7 +129,7 @@ func TestGELU_Float32Approximation(t *testing.T) {
 	x := []float32{-3, -0.5, 0, 0.7, 2.5}
 	g := []float32{1, 1, 1, 1, 1}
 	out, d := make([]float32, 5), make([]float32, 5)
-	activate(GELU, 0, x, out)
+	activate(GELU, 0, x, out, nil)
 	activateGrad(GELU, 0, x, g, d)
 	for i, v := range x {
 		xf := float64(v)
