@@ -163,38 +163,33 @@ func isFloat32[T float]() bool {
 	return ok
 }
 
-// erfExp returns erf(x/√2) and exp(−x²/2) with one (fast) exponential: Abramowitz and
-// Stegun's formula 7.1.26 (absolute error below 1.5e-7, i.e. float32 precision). Only float32
-// kernels use it; float64 kernels call math.Erf so that gradient checks stay exact.
-func erfExp(x float64) (erf, e float64) {
-	const p = 0.3275911
-	const a1, a2, a3, a4, a5 = 0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429
-	z := math.Abs(x) * invSqrt2
-	e = expFast(-0.5 * x * x)
-	t := 1 / (1 + p*z)
-	erf = 1 - ((((a5*t+a4)*t+a3)*t+a2)*t+a1)*t*e
-	if x < 0 {
-		erf = -erf
-	}
-	return erf, e
-}
-
 // activate computes out = f(x); for GELU, when deriv is not nil, also deriv = f'(x).
 func activate[T float](kind Activation, slope float64, x, out, deriv []T) {
 	fast := isFloat32[T]()
+	if kind == GELU && fast {
+		x32, out32 := any(x).([]float32), any(out).([]float32)
+		d32, _ := any(deriv).([]float32)
+		val, grad := geluTables()
+		parallelFor(len(x), 4, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				v, d := geluLookup(x32[i], val, grad)
+				out32[i] = v
+				if d32 != nil {
+					d32[i] = d
+				}
+			}
+		})
+		return
+	}
 	parallelFor(len(x), 20, func(lo, hi int) {
 		switch kind {
 		case GELU:
 			for i := lo; i < hi; i++ {
 				v := float64(x[i])
-				var erf, e float64
-				if fast {
-					erf, e = erfExp(v)
-				} else {
-					erf = math.Erf(v * invSqrt2)
-					if deriv != nil {
-						e = math.Exp(-0.5 * v * v)
-					}
+				var e float64
+				erf := math.Erf(v * invSqrt2)
+				if deriv != nil {
+					e = math.Exp(-0.5 * v * v)
 				}
 				out[i] = T(0.5 * v * (1 + erf))
 				if deriv != nil {
@@ -222,17 +217,23 @@ func activate[T float](kind Activation, slope float64, x, out, deriv []T) {
 
 func activateGrad[T float](kind Activation, slope float64, x, g, out []T) {
 	fast := isFloat32[T]()
+	if kind == GELU && fast {
+		x32, g32, out32 := any(x).([]float32), any(g).([]float32), any(out).([]float32)
+		val, grad := geluTables()
+		parallelFor(len(x), 4, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				_, d := geluLookup(x32[i], val, grad)
+				out32[i] = g32[i] * d
+			}
+		})
+		return
+	}
 	parallelFor(len(x), 30, func(lo, hi int) {
 		switch kind {
 		case GELU:
 			for i := lo; i < hi; i++ {
 				v := float64(x[i])
-				var erf, e float64
-				if fast {
-					erf, e = erfExp(v)
-				} else {
-					erf, e = math.Erf(v*invSqrt2), math.Exp(-0.5*v*v)
-				}
+				erf, e := math.Erf(v*invSqrt2), math.Exp(-0.5*v*v)
 				out[i] = g[i] * T(0.5*(1+erf)+v*invSqrt2Pi*e)
 			}
 		case ReLU:

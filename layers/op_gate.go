@@ -9,7 +9,10 @@ import (
 )
 
 // gateMixOp computes σ(z) ⊙ a + (1 − σ(z)) ⊙ b in one pass.
-type gateMixOp struct{ opBase }
+type gateMixOp struct {
+	opBase
+	sig any // σ(z) from the forward pass (same dtype as z), read by the gradients
+}
 
 // GateMix returns σ(z) ⊙ a + (1 − σ(z)) ⊙ b for three tensors of the same shape: the sigmoid
 // gate of the paper's Algorithm 1 that mixes a node's own features a with the spread message b.
@@ -18,7 +21,7 @@ func GateMix(z, a, b *gorgonia.Node) (*gorgonia.Node, error) {
 	if !z.Shape().Eq(a.Shape()) || !z.Shape().Eq(b.Shape()) || z.Dims() != 2 {
 		return nil, fmt.Errorf("layers: GateMix of %v, %v, %v: %w", z.Shape(), a.Shape(), b.Shape(), ErrShape)
 	}
-	return gorgonia.ApplyOp(&gateMixOp{newOpBase("gatemix", 2, 2, 2, 2)}, z, a, b)
+	return gorgonia.ApplyOp(&gateMixOp{opBase: newOpBase("gatemix", 2, 2, 2, 2)}, z, a, b)
 }
 
 func (op *gateMixOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -38,9 +41,13 @@ func (op *gateMixOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	out := newLike(ts[0], ts[0].Shape()...)
 	switch z := ts[0].Data().(type) {
 	case []float32:
-		gateMix(z, ts[1].Data().([]float32), ts[2].Data().([]float32), out.Data().([]float32))
+		sig := make([]float32, len(z))
+		op.sig = sig
+		gateMix(z, ts[1].Data().([]float32), ts[2].Data().([]float32), out.Data().([]float32), sig)
 	case []float64:
-		gateMix(z, ts[1].Data().([]float64), ts[2].Data().([]float64), out.Data().([]float64))
+		sig := make([]float64, len(z))
+		op.sig = sig
+		gateMix(z, ts[1].Data().([]float64), ts[2].Data().([]float64), out.Data().([]float64), sig)
 	}
 	return out, nil
 }
@@ -50,7 +57,7 @@ func (op *gateMixOp) DiffWRT(int) []bool { return []bool{true, true, true} }
 func (op *gateMixOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
 	out := make(gorgonia.Nodes, 3)
 	for w := 0; w < 3; w++ {
-		n, err := gorgonia.ApplyOp(&gateMixGradOp{opBase: newOpBase(fmt.Sprintf("gatemix'%d", w), 2, 2, 2, 2, 2), which: w}, inputs[0], inputs[1], inputs[2], grad)
+		n, err := gorgonia.ApplyOp(&gateMixGradOp{opBase: newOpBase(fmt.Sprintf("gatemix'%d", w), 2, 2, 2, 2, 2), which: w, fwd: op}, inputs[0], inputs[1], inputs[2], grad)
 		if err != nil {
 			return nil, err
 		}
@@ -70,11 +77,13 @@ func sigmoidOf[T float]() func(float64) float64 {
 	return sigmoid
 }
 
-func gateMix[T float](z, a, b, out []T) {
-	sig := sigmoidOf[T]()
+// gateMix computes out = σ(z) a + (1 − σ(z)) b and keeps σ(z) in sig.
+func gateMix[T float](z, a, b, out, sig []T) {
+	f := sigmoidOf[T]()
 	parallelFor(len(z), 20, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			s := T(sig(float64(z[i])))
+			s := T(f(float64(z[i])))
+			sig[i] = s
 			out[i] = s*a[i] + (1-s)*b[i]
 		}
 	})
@@ -84,6 +93,7 @@ func gateMix[T float](z, a, b, out []T) {
 type gateMixGradOp struct {
 	opBase
 	which int
+	fwd   *gateMixOp
 }
 
 func (op *gateMixGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -103,9 +113,11 @@ func (op *gateMixGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	out := newLike(ts[0], ts[0].Shape()...)
 	switch z := ts[0].Data().(type) {
 	case []float32:
-		gateMixGrad(op.which, z, ts[1].Data().([]float32), ts[2].Data().([]float32), ts[3].Data().([]float32), out.Data().([]float32))
+		sig, _ := op.fwd.sig.([]float32)
+		gateMixGrad(op.which, z, ts[1].Data().([]float32), ts[2].Data().([]float32), ts[3].Data().([]float32), out.Data().([]float32), sig)
 	case []float64:
-		gateMixGrad(op.which, z, ts[1].Data().([]float64), ts[2].Data().([]float64), ts[3].Data().([]float64), out.Data().([]float64))
+		sig, _ := op.fwd.sig.([]float64)
+		gateMixGrad(op.which, z, ts[1].Data().([]float64), ts[2].Data().([]float64), ts[3].Data().([]float64), out.Data().([]float64), sig)
 	}
 	return out, nil
 }
@@ -115,18 +127,28 @@ func (op *gateMixGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node)
 	return nil, fmt.Errorf("layers: second derivative of GateMix: %w", ErrConfig)
 }
 
-func gateMixGrad[T float](which int, z, a, b, g, out []T) {
-	sig := sigmoidOf[T]()
-	parallelFor(len(z), 20, func(lo, hi int) {
+// gateMixGrad computes one gradient of GateMix; sig holds σ(z) from the forward pass (or nil:
+// then it is recomputed).
+func gateMixGrad[T float](which int, z, a, b, g, out, sig []T) {
+	f := sigmoidOf[T]()
+	if len(sig) != len(z) {
+		sig = nil
+	}
+	parallelFor(len(z), 4, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			s := sig(float64(z[i]))
+			var s T
+			if sig != nil {
+				s = sig[i]
+			} else {
+				s = T(f(float64(z[i])))
+			}
 			switch which {
 			case 0:
-				out[i] = T(float64(g[i]) * float64(a[i]-b[i]) * s * (1 - s))
+				out[i] = g[i] * (a[i] - b[i]) * s * (1 - s)
 			case 1:
-				out[i] = T(float64(g[i]) * s)
+				out[i] = g[i] * s
 			case 2:
-				out[i] = T(float64(g[i]) * (1 - s))
+				out[i] = g[i] * (1 - s)
 			}
 		}
 	})

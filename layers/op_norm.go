@@ -285,17 +285,17 @@ func colStats[T float](x []T, n, f int, eps float64, st *normState) {
 }
 
 func batchNormApply[T float](x, gamma, beta, out []T, n, f int, st *normState) {
-	scale := make([]float64, f)
-	shift := make([]float64, f)
+	scale := make([]T, f)
+	shift := make([]T, f)
 	for j := 0; j < f; j++ {
-		scale[j] = float64(gamma[j]) * st.invStd[j]
-		shift[j] = float64(beta[j]) - st.mean[j]*scale[j]
+		sc := float64(gamma[j]) * st.invStd[j]
+		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
 	}
 	parallelFor(n, 2*f, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			o := out[i*f : (i+1)*f]
 			for j, v := range x[i*f : (i+1)*f] {
-				o[j] = T(float64(v)*scale[j] + shift[j])
+				o[j] = v*scale[j] + shift[j]
 			}
 		}
 	})
@@ -407,13 +407,20 @@ func batchNormGrad[T float](which int, x, gamma, g, out []T, n, f int, st *normS
 			out[j] = T(sg[j])
 		}
 	case 0:
+		// dx = k (g - sg/n - xhat sgy/n) with xhat = (x - mean) invStd and k = gamma invStd,
+		// i.e. dx = k g + c1 x + c0 per column.
 		nf := float64(n)
-		parallelFor(n, 4*f, func(lo, hi int) {
+		k, c1, c0 := make([]T, f), make([]T, f), make([]T, f)
+		for j := 0; j < f; j++ {
+			kj := float64(gamma[j]) * st.invStd[j]
+			b := kj * st.invStd[j] * sgy[j] / nf
+			k[j], c1[j], c0[j] = T(kj), T(-b), T(-kj*sg[j]/nf+b*st.mean[j])
+		}
+		parallelFor(n, 3*f, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				for j := 0; j < f; j++ {
-					y := (float64(x[i*f+j]) - st.mean[j]) * st.invStd[j]
-					k := float64(gamma[j]) * st.invStd[j]
-					out[i*f+j] = T(k * (float64(g[i*f+j]) - sg[j]/nf - y*sgy[j]/nf))
+				o, xr, gr := out[i*f:(i+1)*f], x[i*f:(i+1)*f], g[i*f:(i+1)*f]
+				for j := range o {
+					o[j] = k[j]*gr[j] + c1[j]*xr[j] + c0[j]
 				}
 			}
 		})
