@@ -63,10 +63,24 @@ func NewBatchNorm(ps *Params, name string, cfg BatchNormConfig) (*BatchNorm, err
 
 // Forward normalises x; in a training scope it registers the running-statistics update.
 func (b *BatchNorm) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
+	return b.ForwardAct(s, x, Identity)
+}
+
+// ForwardAct normalises x and applies the activation act in the same fused op: one pass over
+// the data forward and one backward instead of two each, and no stored pre-activation.
+func (b *BatchNorm) ForwardAct(s *Scope, x *gorgonia.Node, act Activation) (*gorgonia.Node, error) {
+	switch act {
+	case "", Identity, GELU, ReLU:
+	default:
+		return nil, fmt.Errorf("layers: BatchNorm %q: activation %q: %w", b.Gamma.Name, act, ErrConfig)
+	}
 	if x.Dims() != 2 || x.Shape()[1] != b.cfg.Features {
 		return nil, fmt.Errorf("layers: BatchNorm %q: input %v, want [n, %d]: %w", b.Gamma.Name, x.Shape(), b.cfg.Features, ErrShape)
 	}
-	st := &normState{}
+	st := &normState{act: act}
+	if act == "" {
+		st.act = Identity
+	}
 	if !s.Train {
 		st.fixed = true
 		st.mean = b.RunningMean.Float64s()

@@ -357,3 +357,46 @@ func TestScope_ParamsUntouchedByRun(t *testing.T) {
 		}
 	}
 }
+
+func TestBatchNorm_FusedActivationEqualsSeparate(t *testing.T) {
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		for _, act := range []Activation{GELU, ReLU} {
+			ps, _ := NewParams(dt, 1)
+			bn, _ := NewBatchNorm(ps, "bn", BatchNormConfig{Features: 4})
+			bn.Gamma.SetFloat64s([]float64{0.5, 1.5, -1, 2})
+			bn.Beta.SetFloat64s([]float64{0.1, -0.3, 0.2, 0})
+			rng := rand.New(rand.NewSource(3))
+			x := make([]float64, 40)
+			for i := range x {
+				x[i] = rng.NormFloat64()
+			}
+			for _, train := range []bool{true, false} {
+				run := func(fused bool) []float64 {
+					s := NewScope(ps, train)
+					xn, _ := s.Input("x", x, 10, 4)
+					var y *gorgonia.Node
+					var err error
+					if fused {
+						y, err = bn.ForwardAct(s, xn, act)
+					} else if y, err = bn.Forward(s, xn); err == nil {
+						y, err = Activate(y, act)
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					res, err := s.Run(nil, y)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return toFloat64s(res.Values[0])
+				}
+				a, b := run(true), run(false)
+				for i := range a {
+					if math.Abs(a[i]-b[i]) > 1e-6 {
+						t.Fatalf("%v %s train=%v: fused %v, separate %v at %d", dt, act, train, a[i], b[i], i)
+					}
+				}
+			}
+		}
+	}
+}

@@ -153,19 +153,13 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	// The combined bias b_x M_x + b_pos M_pos + b_e M_e + b_1 is cancelled exactly by the
 	// BatchNorm that follows (see Linear.ForwardBeforeNorm), so it is not computed; those
 	// parameters keep a zero gradient, as they would have anyway.
-	if z, err = m.norm1.Forward(s, z); err != nil {
-		return nil, wrap(err)
-	}
-	if z, err = Activate(z, m.cfg.Activation); err != nil {
+	if z, err = m.norm1.ForwardAct(s, z, m.cfg.Activation); err != nil {
 		return nil, wrap(err)
 	}
 	if z, err = m.second.ForwardBeforeNorm(s, z); err != nil {
 		return nil, wrap(err)
 	}
-	if z, err = m.norm2.Forward(s, z); err != nil {
-		return nil, wrap(err)
-	}
-	return Activate(z, m.cfg.Activation)
+	return m.norm2.ForwardAct(s, z, m.cfg.Activation)
 }
 
 // Coarsen computes the supernode features of the paper's Algorithm 1: every original node j

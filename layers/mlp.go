@@ -69,15 +69,18 @@ func (m *MLP) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if m.norms[i] != nil {
-			if x, err = m.norms[i].Forward(s, x); err != nil {
-				return nil, err
-			}
+		act := m.cfg.Activation
+		if i+1 == len(m.linear) && m.cfg.PlainLast {
+			act = Identity
 		}
-		if i+1 < len(m.linear) || !m.cfg.PlainLast {
-			if x, err = Activate(x, m.cfg.Activation); err != nil {
+		if m.norms[i] != nil { // normalisation and activation in one fused op
+			if x, err = m.norms[i].ForwardAct(s, x, act); err != nil {
 				return nil, err
 			}
+			continue
+		}
+		if x, err = Activate(x, act); err != nil {
+			return nil, err
 		}
 	}
 	return x, nil

@@ -19,10 +19,18 @@ type normState struct {
 	varUnbiased  []float64 // BatchNorm only: the unbiased batch variance for running statistics
 	fixed        bool      // BatchNorm in evaluation mode: mean and invStd are the running ones
 
-	// BatchNorm backward: sum_rows g and sum_rows g·xhat, computed by the first of the three
+	// BatchNorm backward: sum_rows g_y and sum_rows g_y·xhat (g_y: the gradient at the
+	// normalised output, before the fused activation), computed by the first of the three
 	// gradient ops and reused by the others (they share the incoming gradient gKey).
 	sg, sgy []float64
 	gKey    any
+	gy      any // gradCache[T]: the pre-activation gradient
+
+	// BatchNorm only: an activation fused after the affine normalisation (Identity for none).
+	// The backward pass recomputes y = gamma xhat + beta from x (one multiply-add) and the
+	// activation's derivative at y, so nothing but the statistics is stored.
+	act   Activation
+	slope float64
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,6 +187,47 @@ func batchNormNode(x, gamma, beta *gorgonia.Node, eps float64, st *normState) (*
 	return gorgonia.ApplyOp(&batchNormOp{opBase: newOpBase("batchnorm", 2, 2, 2, 2), eps: eps, st: st}, x, gamma, beta)
 }
 
+// actFuncs returns the activation and its derivative for a kernel's element type: float32
+// GELU reads the interpolated tables, float64 GELU is exact.
+func actFuncs[T float](act Activation, slope float64) (f, df func(T) T) {
+	switch act {
+	case GELU:
+		if isFloat32[T]() {
+			val, grad := geluTables()
+			f = func(y T) T { v, _ := geluLookup(float32(y), val, grad); return T(v) }
+			df = func(y T) T { _, d := geluLookup(float32(y), val, grad); return T(d) }
+			return f, df
+		}
+		f = func(y T) T { v := float64(y); return T(0.5 * v * (1 + math.Erf(v*invSqrt2))) }
+		df = func(y T) T {
+			v := float64(y)
+			return T(0.5*(1+math.Erf(v*invSqrt2)) + v*invSqrt2Pi*math.Exp(-0.5*v*v))
+		}
+		return f, df
+	case ReLU:
+		return func(y T) T { return max(y, 0) }, func(y T) T {
+			if y > 0 {
+				return 1
+			}
+			return 0
+		}
+	case leakyReLU:
+		a := T(slope)
+		return func(y T) T {
+				if y > 0 {
+					return y
+				}
+				return a * y
+			}, func(y T) T {
+				if y > 0 {
+					return 1
+				}
+				return a
+			}
+	}
+	return nil, nil
+}
+
 func (op *batchNormOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
 	s, err := shapeOf(in[0])
 	return s.Clone(), err
@@ -205,28 +254,43 @@ func (op *batchNormOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 			colStats(xd, n, f, op.eps, op.st)
 		}
 		batchNormApply(xd, gm.Data().([]float32), bt.Data().([]float32), out.Data().([]float32), n, f, op.st)
+		actApplyInPlace(out.Data().([]float32), op.st)
 	case []float64:
 		if !op.st.fixed {
 			colStats(xd, n, f, op.eps, op.st)
 		}
 		batchNormApply(xd, gm.Data().([]float64), bt.Data().([]float64), out.Data().([]float64), n, f, op.st)
+		actApplyInPlace(out.Data().([]float64), op.st)
 	}
 	return out, nil
+}
+
+// actApplyInPlace applies the fused activation of st to y in place (while it is in cache).
+func actApplyInPlace[T float](y []T, st *normState) {
+	fn, _ := actFuncs[T](st.act, st.slope)
+	if fn == nil {
+		return
+	}
+	parallelFor(len(y), 4, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			y[i] = fn(y[i])
+		}
+	})
 }
 
 func (op *batchNormOp) DiffWRT(int) []bool { return []bool{true, true, true} }
 
 func (op *batchNormOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	x, gamma := inputs[0], inputs[1]
-	dx, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'x", 2, 2, 2, 2), st: op.st, which: 0}, x, gamma, grad)
+	x, gamma, beta := inputs[0], inputs[1], inputs[2]
+	dx, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'x", 2, 2, 2, 2, 2), st: op.st, which: 0}, x, gamma, beta, grad)
 	if err != nil {
 		return nil, err
 	}
-	dg, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'gamma", 2, 2, 2, 2), st: op.st, which: 1}, x, gamma, grad)
+	dg, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'gamma", 2, 2, 2, 2, 2), st: op.st, which: 1}, x, gamma, beta, grad)
 	if err != nil {
 		return nil, err
 	}
-	db, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'beta", 2, 2, 2, 2), st: op.st, which: 2}, x, gamma, grad)
+	db, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'beta", 2, 2, 2, 2, 2), st: op.st, which: 2}, x, gamma, beta, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -301,8 +365,9 @@ func batchNormApply[T float](x, gamma, beta, out []T, n, f int, st *normState) {
 	})
 }
 
-// batchNormGradOp computes one of the gradients of batchNormOp from (x, gamma, g):
-// which = 0: dx; 1: dgamma = sum_rows g xhat; 2: dbeta = sum_rows g.
+// batchNormGradOp computes one of the gradients of batchNormOp (with its fused activation)
+// from (x, gamma, beta, g): which = 0: dx; 1: dgamma = sum_rows g_y xhat; 2: dbeta = sum_rows g_y,
+// where g_y = g ⊙ act'(gamma xhat + beta) is the gradient before the activation.
 type batchNormGradOp struct {
 	opBase
 	st    *normState
@@ -310,26 +375,24 @@ type batchNormGradOp struct {
 }
 
 func (op *batchNormGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
-	s, err := shapeOf(in[op.which&1])
-	if op.which == 2 {
-		s, err = shapeOf(in[1])
+	if op.which == 0 {
+		s, err := shapeOf(in[0])
+		return s.Clone(), err
 	}
+	s, err := shapeOf(in[1])
 	return s.Clone(), err
 }
 
 func (op *batchNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	x, err := denseOf(in[0])
-	if err != nil {
-		return nil, err
+	ts := make([]*tensor.Dense, 4)
+	for i := range ts {
+		d, err := denseOf(in[i])
+		if err != nil {
+			return nil, err
+		}
+		ts[i] = d
 	}
-	gm, err := denseOf(in[1])
-	if err != nil {
-		return nil, err
-	}
-	g, err := denseOf(in[2])
-	if err != nil {
-		return nil, err
-	}
+	x := ts[0]
 	n, f := x.Shape()[0], x.Shape()[1]
 	var out *tensor.Dense
 	if op.which == 0 {
@@ -339,14 +402,14 @@ func (op *batchNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	switch xd := x.Data().(type) {
 	case []float32:
-		batchNormGrad(op.which, xd, gm.Data().([]float32), g.Data().([]float32), out.Data().([]float32), n, f, op.st)
+		batchNormGrad(op.which, xd, ts[1].Data().([]float32), ts[2].Data().([]float32), ts[3].Data().([]float32), out.Data().([]float32), n, f, op.st)
 	case []float64:
-		batchNormGrad(op.which, xd, gm.Data().([]float64), g.Data().([]float64), out.Data().([]float64), n, f, op.st)
+		batchNormGrad(op.which, xd, ts[1].Data().([]float64), ts[2].Data().([]float64), ts[3].Data().([]float64), out.Data().([]float64), n, f, op.st)
 	}
 	return out, nil
 }
 
-func (op *batchNormGradOp) DiffWRT(int) []bool { return []bool{false, false, false} }
+func (op *batchNormGradOp) DiffWRT(int) []bool { return []bool{false, false, false, false} }
 func (op *batchNormGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
 	return nil, fmt.Errorf("layers: second derivative of BatchNorm: %w", ErrConfig)
 }
@@ -378,24 +441,46 @@ func bnSums[T float](x, g []T, n, f int, st *normState) (sg, sgy []float64) {
 	return sg, sgy
 }
 
-func batchNormGrad[T float](which int, x, gamma, g, out []T, n, f int, st *normState) {
-	if which == 0 && st.fixed {
-		parallelFor(n, f, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				for j := 0; j < f; j++ {
-					out[i*f+j] = T(float64(g[i*f+j]) * float64(gamma[j]) * st.invStd[j])
-				}
-			}
-		})
-		return
+// preActivationGrad returns g ⊙ act'(y) with y = x scale + shift recomputed per column, or g
+// itself when no activation is fused.
+func preActivationGrad[T float](x, gamma, beta, g []T, n, f int, st *normState) []T {
+	_, df := actFuncs[T](st.act, st.slope)
+	if df == nil {
+		return g
 	}
+	scale, shift := make([]T, f), make([]T, f)
+	for j := 0; j < f; j++ {
+		sc := float64(gamma[j]) * st.invStd[j]
+		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
+	}
+	gy := make([]T, len(g))
+	parallelFor(n, 4*f, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for j := 0; j < f; j++ {
+				k := i*f + j
+				gy[k] = g[k] * df(x[k]*scale[j]+shift[j])
+			}
+		}
+	})
+	return gy
+}
+
+// gradCache is the pre-activation gradient and its column sums, computed once per backward
+// pass by the first of the three gradient ops.
+type gradCache[T float] struct{ gy []T }
+
+func batchNormGrad[T float](which int, x, gamma, beta, g, out []T, n, f int, st *normState) {
 	if len(g) == 0 {
 		return
 	}
 	if st.gKey != any(&g[0]) || st.sg == nil {
-		st.sg, st.sgy = bnSums(x, g, n, f, st)
+		gy := preActivationGrad(x, gamma, beta, g, n, f, st)
 		st.gKey = any(&g[0])
+		st.gy = gradCache[T]{gy}
+		st.sg, st.sgy = bnSums(x, gy, n, f, st) // in evaluation mode dgamma and dbeta need them too
+
 	}
+	gy := st.gy.(gradCache[T]).gy
 	sg, sgy := st.sg, st.sgy
 	switch which {
 	case 1:
@@ -407,8 +492,22 @@ func batchNormGrad[T float](which int, x, gamma, g, out []T, n, f int, st *normS
 			out[j] = T(sg[j])
 		}
 	case 0:
-		// dx = k (g - sg/n - xhat sgy/n) with xhat = (x - mean) invStd and k = gamma invStd,
-		// i.e. dx = k g + c1 x + c0 per column.
+		if st.fixed { // dx = g_y gamma invStd
+			k := make([]T, f)
+			for j := range k {
+				k[j] = T(float64(gamma[j]) * st.invStd[j])
+			}
+			parallelFor(n, f, func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					for j := 0; j < f; j++ {
+						out[i*f+j] = gy[i*f+j] * k[j]
+					}
+				}
+			})
+			return
+		}
+		// dx = k (g_y - sg/n - xhat sgy/n) with xhat = (x - mean) invStd and k = gamma invStd,
+		// i.e. dx = k g_y + c1 x + c0 per column.
 		nf := float64(n)
 		k, c1, c0 := make([]T, f), make([]T, f), make([]T, f)
 		for j := 0; j < f; j++ {
@@ -418,7 +517,7 @@ func batchNormGrad[T float](which int, x, gamma, g, out []T, n, f int, st *normS
 		}
 		parallelFor(n, 3*f, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				o, xr, gr := out[i*f:(i+1)*f], x[i*f:(i+1)*f], g[i*f:(i+1)*f]
+				o, xr, gr := out[i*f:(i+1)*f], x[i*f:(i+1)*f], gy[i*f:(i+1)*f]
 				for j := range o {
 					o[j] = k[j]*gr[j] + c1[j]*xr[j] + c0[j]
 				}

@@ -96,20 +96,22 @@ func TestLayerNorm_Forward(t *testing.T) {
 
 func TestBatchNormOp_Grad(t *testing.T) {
 	rng := rand.New(rand.NewSource(8))
-	for _, fixed := range []bool{false, true} {
-		name := "train"
-		if fixed {
-			name = "eval"
+	for _, act := range []Activation{Identity, GELU, ReLU} {
+		for _, fixed := range []bool{false, true} {
+			name := "train-" + string(act)
+			if fixed {
+				name = "eval-" + string(act)
+			}
+			t.Run(name, func(t *testing.T) {
+				checkGrad(t, []*tensor.Dense{randDense(rng, 6, 3), randDense(rng, 1, 3), randDense(rng, 1, 3)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+					st := &normState{act: act}
+					if fixed {
+						st = &normState{act: act, fixed: true, mean: []float64{0.1, -0.2, 0.3}, invStd: []float64{2, 0.5, 1.5}}
+					}
+					return batchNormNode(xs[0], xs[1], xs[2], 1e-5, st)
+				}, 0, 1, 2)
+			})
 		}
-		t.Run(name, func(t *testing.T) {
-			checkGrad(t, []*tensor.Dense{randDense(rng, 6, 3), randDense(rng, 1, 3), randDense(rng, 1, 3)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
-				st := &normState{}
-				if fixed {
-					st = &normState{fixed: true, mean: []float64{0.1, -0.2, 0.3}, invStd: []float64{2, 0.5, 1.5}}
-				}
-				return batchNormNode(xs[0], xs[1], xs[2], 1e-5, st)
-			}, 0, 1, 2)
-		})
 	}
 }
 

@@ -254,10 +254,7 @@ func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.
 		if err != nil {
 			return nil, fmt.Errorf("models: layer %d gate: %w", i, err)
 		}
-		if h, err = m.norms[i].Forward(s, h); err != nil {
-			return nil, err
-		}
-		if h, err = layers.Activate(h, cfg.Activation); err != nil {
+		if h, err = m.norms[i].ForwardAct(s, h, cfg.Activation); err != nil {
 			return nil, err
 		}
 		if h, err = m.mlps[i].Forward(s, h); err != nil {
