@@ -7,7 +7,7 @@ import (
 
 // The float32 GELU kernels read GELU(x) and GELU'(x) from tables on [-geluRange, geluRange]
 // with linear interpolation: spacing 2^-12, so the interpolation error is below
-// h^2/8 · max|f''| ≈ 6e-9, far under float32's resolution, and a lookup costs a few
+// h^2/8 · max|f”| ≈ 6e-9, far under float32's resolution, and a lookup costs a few
 // nanoseconds against about 25 for erf and an exponential. Outside the range GELU(x) is x or 0
 // to float32 precision (Φ(-8) ≈ 6e-16). float64 kernels compute math.Erf exactly.
 const (

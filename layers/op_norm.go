@@ -271,6 +271,23 @@ func actApplyInPlace[T float](y []T, st *normState) {
 	if fn == nil {
 		return
 	}
+	if y32, ok := any(y).([]float32); ok && st.act == GELU {
+		val, grad := geluTables()
+		parallelFor(len(y), 4, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				y32[i], _ = geluLookup(y32[i], val, grad)
+			}
+		})
+		return
+	}
+	if st.act == ReLU {
+		parallelFor(len(y), 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				y[i] = max(y[i], 0)
+			}
+		})
+		return
+	}
 	parallelFor(len(y), 4, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			y[i] = fn(y[i])
@@ -454,14 +471,43 @@ func preActivationGrad[T float](x, gamma, beta, g []T, n, f int, st *normState) 
 		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
 	}
 	gy := make([]T, len(g))
-	parallelFor(n, 4*f, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			for j := 0; j < f; j++ {
-				k := i*f + j
-				gy[k] = g[k] * df(x[k]*scale[j]+shift[j])
+	// The two common cases run inline; others call the derivative function.
+	x32, _ := any(x).([]float32)
+	switch {
+	case st.act == GELU && x32 != nil:
+		g32, gy32 := any(g).([]float32), any(gy).([]float32)
+		sc32, sh32 := any(scale).([]float32), any(shift).([]float32)
+		val, grad := geluTables()
+		parallelFor(n, 4*f, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				xr, gr, or := x32[i*f:(i+1)*f], g32[i*f:(i+1)*f], gy32[i*f:(i+1)*f]
+				for j := range or {
+					_, d := geluLookup(xr[j]*sc32[j]+sh32[j], val, grad)
+					or[j] = gr[j] * d
+				}
 			}
-		}
-	})
+		})
+	case st.act == ReLU:
+		parallelFor(n, 2*f, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				xr, gr, or := x[i*f:(i+1)*f], g[i*f:(i+1)*f], gy[i*f:(i+1)*f]
+				for j := range or {
+					if xr[j]*scale[j]+shift[j] > 0 {
+						or[j] = gr[j]
+					}
+				}
+			}
+		})
+	default:
+		parallelFor(n, 4*f, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				for j := 0; j < f; j++ {
+					k := i*f + j
+					gy[k] = g[k] * df(x[k]*scale[j]+shift[j])
+				}
+			}
+		})
+	}
 	return gy
 }
 
