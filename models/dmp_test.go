@@ -216,3 +216,47 @@ func TestDMP_GradientEndToEnd(t *testing.T) {
 		t.Fatalf("relative gradient error %.3g over %d parameters", rel, ps.Count())
 	}
 }
+
+func TestDMP_Float32MatchesFloat64(t *testing.T) {
+	// The float32 kernels take shortcuts (interpolated GELU, fast exponentials, float32
+	// accumulation); end to end they must agree with the exact float64 network.
+	rng := rand.New(rand.NewSource(5))
+	clouds := [][]float64{cloud(rng, 60, 3), cloud(rng, 45, 3)}
+	for _, conv := range []Conv{GCN, GAT} {
+		var outs [2][]float64
+		for i, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+			ps, _ := layers.NewParams(dt, 7)
+			m, err := NewDMP(ps, DMPConfig{In: 3, Out: 3, PosDim: 3, Width: 16, Layers: 2, Conv: conv})
+			if err != nil {
+				t.Fatal(err)
+			}
+			plans, _ := graphs.NewPlans(clouds, 3, []schedules.NoiseLevel{0.4, 0.9}, graphs.PlanConfig{Kind: graphs.DMP, K: 4}, 1)
+			b, _ := graphs.NewBatch(plans)
+			s := layers.NewScope(ps, true)
+			out, err := m.Forward(s, b, b.Pos)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := s.Run(nil, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch d := res.Values[0].Data().(type) {
+			case []float64:
+				outs[i] = d
+			case []float32:
+				for _, v := range d {
+					outs[i] = append(outs[i], float64(v))
+				}
+			}
+		}
+		var diff, norm float64
+		for k := range outs[0] {
+			diff += (outs[0][k] - outs[1][k]) * (outs[0][k] - outs[1][k])
+			norm += outs[0][k] * outs[0][k]
+		}
+		if rel := math.Sqrt(diff / norm); rel > 1e-4 || math.IsNaN(rel) {
+			t.Fatalf("%s: float32 and float64 outputs differ by %.3g (relative)", conv, rel)
+		}
+	}
+}
