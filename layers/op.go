@@ -80,6 +80,19 @@ func denseOf(v gorgonia.Value) (*tensor.Dense, error) {
 	return d, nil
 }
 
+// denseInputs returns the dense tensors behind an op's inputs.
+func denseInputs(in []gorgonia.Value) ([]*tensor.Dense, error) {
+	ts := make([]*tensor.Dense, len(in))
+	for i, v := range in {
+		d, err := denseOf(v)
+		if err != nil {
+			return nil, err
+		}
+		ts[i] = d
+	}
+	return ts, nil
+}
+
 // newLike returns a zeroed dense tensor of the same dtype as like with the given shape.
 func newLike(like *tensor.Dense, shape ...int) *tensor.Dense {
 	n := 1

@@ -105,14 +105,11 @@ func (op *activationGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, e
 }
 
 func (op *activationGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	x, err := denseOf(in[0])
+	ts, err := denseInputs(in)
 	if err != nil {
 		return nil, err
 	}
-	g, err := denseOf(in[1])
-	if err != nil {
-		return nil, err
-	}
+	x, g := ts[0], ts[1]
 	out := newLike(x, x.Shape()...)
 	switch xd := x.Data().(type) {
 	case []float32:

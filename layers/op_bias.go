@@ -25,14 +25,11 @@ func (op *biasAddOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
 }
 
 func (op *biasAddOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	x, err := denseOf(in[0])
+	ts, err := denseInputs(in)
 	if err != nil {
 		return nil, err
 	}
-	b, err := denseOf(in[1])
-	if err != nil {
-		return nil, err
-	}
+	x, b := ts[0], ts[1]
 	n, f := x.Shape()[0], x.Shape()[1]
 	out := newLike(x, n, f)
 	switch xd := x.Data().(type) {

@@ -62,14 +62,11 @@ func (op *edgeAggregateOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, er
 }
 
 func (op *edgeAggregateOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	a, err := denseOf(in[0])
+	ts, err := denseInputs(in)
 	if err != nil {
 		return nil, err
 	}
-	x, err := denseOf(in[1])
-	if err != nil {
-		return nil, err
-	}
+	a, x := ts[0], ts[1]
 	f := x.Shape()[1]
 	out := newLike(x, op.ix.nDst, f)
 	switch xd := x.Data().(type) {
@@ -125,14 +122,11 @@ func (op *edgeDotOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
 }
 
 func (op *edgeDotOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	g, err := denseOf(in[0])
+	ts, err := denseInputs(in)
 	if err != nil {
 		return nil, err
 	}
-	x, err := denseOf(in[1])
-	if err != nil {
-		return nil, err
-	}
+	g, x := ts[0], ts[1]
 	f := x.Shape()[1]
 	out := newLike(x, len(op.ix.src), 1)
 	switch xd := x.Data().(type) {

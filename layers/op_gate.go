@@ -30,13 +30,9 @@ func (op *gateMixOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
 }
 
 func (op *gateMixOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	ts := make([]*tensor.Dense, 3)
-	for i := range ts {
-		d, err := denseOf(in[i])
-		if err != nil {
-			return nil, err
-		}
-		ts[i] = d
+	ts, err := denseInputs(in)
+	if err != nil {
+		return nil, err
 	}
 	out := newLike(ts[0], ts[0].Shape()...)
 	switch z := ts[0].Data().(type) {
@@ -102,13 +98,9 @@ func (op *gateMixGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, erro
 }
 
 func (op *gateMixGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	ts := make([]*tensor.Dense, 4)
-	for i := range ts {
-		d, err := denseOf(in[i])
-		if err != nil {
-			return nil, err
-		}
-		ts[i] = d
+	ts, err := denseInputs(in)
+	if err != nil {
+		return nil, err
 	}
 	out := newLike(ts[0], ts[0].Shape()...)
 	switch z := ts[0].Data().(type) {

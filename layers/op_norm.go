@@ -121,14 +121,11 @@ func (op *layerNormGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, er
 }
 
 func (op *layerNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	x, err := denseOf(in[0])
+	ts, err := denseInputs(in)
 	if err != nil {
 		return nil, err
 	}
-	g, err := denseOf(in[1])
-	if err != nil {
-		return nil, err
-	}
+	x, g := ts[0], ts[1]
 	n, f := x.Shape()[0], x.Shape()[1]
 	out := newLike(x, n, f)
 	switch xd := x.Data().(type) {
@@ -234,18 +231,11 @@ func (op *batchNormOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error)
 }
 
 func (op *batchNormOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	x, err := denseOf(in[0])
+	ts, err := denseInputs(in)
 	if err != nil {
 		return nil, err
 	}
-	gm, err := denseOf(in[1])
-	if err != nil {
-		return nil, err
-	}
-	bt, err := denseOf(in[2])
-	if err != nil {
-		return nil, err
-	}
+	x, gm, bt := ts[0], ts[1], ts[2]
 	n, f := x.Shape()[0], x.Shape()[1]
 	out := newLike(x, n, f)
 	switch xd := x.Data().(type) {
@@ -401,13 +391,9 @@ func (op *batchNormGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, er
 }
 
 func (op *batchNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	ts := make([]*tensor.Dense, 4)
-	for i := range ts {
-		d, err := denseOf(in[i])
-		if err != nil {
-			return nil, err
-		}
-		ts[i] = d
+	ts, err := denseInputs(in)
+	if err != nil {
+		return nil, err
 	}
 	x := ts[0]
 	n, f := x.Shape()[0], x.Shape()[1]

@@ -106,14 +106,11 @@ func (op *segmentSoftmaxGradOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shap
 }
 
 func (op *segmentSoftmaxGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	y, err := denseOf(in[0])
+	ts, err := denseInputs(in)
 	if err != nil {
 		return nil, err
 	}
-	g, err := denseOf(in[1])
-	if err != nil {
-		return nil, err
-	}
+	y, g := ts[0], ts[1]
 	h := y.Shape()[1]
 	out := newLike(y, y.Shape()...)
 	switch yd := y.Data().(type) {
