@@ -36,6 +36,9 @@ func geluTables() ([]float32, []float32) {
 
 // geluLookup returns GELU(x) and GELU'(x) for float32 kernels.
 func geluLookup(x float32, val, grad []float32) (float32, float32) {
+	if x != x { // NaN propagates (and must not index the tables)
+		return x, x
+	}
 	if x <= -geluRange {
 		return 0, 0
 	}

@@ -140,6 +140,15 @@ func TestGELU_Float32Table(t *testing.T) {
 	}
 }
 
+func TestGELU_Float32NaNAndInf(t *testing.T) {
+	x := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
+	out, d := make([]float32, 3), make([]float32, 3)
+	activate(GELU, 0, x, out, d)
+	if out[0] == out[0] || !math.IsInf(float64(out[1]), 1) || out[2] != 0 {
+		t.Fatalf("GELU(NaN, +Inf, -Inf) = %v", out)
+	}
+}
+
 func TestExpFast(t *testing.T) {
 	for x := -87.0; x <= 88; x += 0.0137 {
 		if got, want := expFast(x), math.Exp(x); math.Abs(got-want) > 2e-7*want {

@@ -90,7 +90,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		gorgonia.Read(loss, &lossVal)
 	}
 	var wrt []*Param
-	var grads gorgonia.Nodes
+	var nodes gorgonia.Nodes
 	if s.Train && loss != nil {
 		for p := range s.bound {
 			if p.Learnable {
@@ -98,21 +98,21 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 			}
 		}
 		sort.Slice(wrt, func(i, j int) bool { return wrt[i].index < wrt[j].index })
-		nodes := make(gorgonia.Nodes, len(wrt))
+		nodes = make(gorgonia.Nodes, len(wrt))
 		for i, p := range wrt {
 			nodes[i] = s.bound[p]
 		}
-		var err error
-		if grads, err = gorgonia.Grad(loss, nodes...); err != nil {
+		if _, err := gorgonia.Grad(loss, nodes...); err != nil {
 			return nil, fmt.Errorf("layers: gradient: %w", err)
 		}
 	}
-	// Gradient values are read when they are computed: the machine may reuse their memory later.
-	gradVals := make([]gorgonia.Value, len(grads))
-	for i, gn := range grads {
-		gorgonia.Read(gn, &gradVals[i])
+	// The parameters' gradients are bound to their nodes' dual values by the machine (the way
+	// gorgonia's own solvers read them), and copied out after the run.
+	var opts []gorgonia.VMOpt
+	if len(nodes) > 0 {
+		opts = append(opts, gorgonia.BindDualValues(nodes...))
 	}
-	vm := gorgonia.NewTapeMachine(s.G)
+	vm := gorgonia.NewTapeMachine(s.G, opts...)
 	defer func() {
 		vm.Reset()
 		runtime.SetFinalizer(vm, nil)
@@ -145,7 +145,11 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 			}
 		}
 		for i, p := range wrt {
-			gv, err := denseOf(gradVals[i])
+			g, err := nodes[i].Grad()
+			if err != nil {
+				return nil, fmt.Errorf("layers: gradient of %q: %w", p.Name, err)
+			}
+			gv, err := denseOf(g)
 			if err != nil {
 				return nil, fmt.Errorf("layers: gradient of %q: %w", p.Name, err)
 			}
