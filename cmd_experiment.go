@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/transcriptomics"
+)
+
+// experimentRegistry lists the experiments that `ncgn experiment` runs, one per paper section.
+func experimentRegistry() (*experiments.Registry, error) {
+	return experiments.NewRegistry(transcriptomics.Experiment())
+}
+
+func init() {
+	cmd := &cli.Command{
+		Name:  "experiment",
+		Usage: "reproduce a section of the paper: its tables and figures, at scale smoke, small or paper",
+		Description: "Each experiment computes its cells (reusing those cached in OUT/NAME/cache, so a re-run or an\n" +
+			"interrupted run continues where it stopped) and writes its tables (markdown, csv, json, with the\n" +
+			"paper's numbers beside ours and the preset, seeds, data, wall time and commit) and figures into\n" +
+			"OUT/NAME. See docs/experiments.md.",
+		Action: dataParentAction("ncgn experiment"),
+	}
+	reg, err := experimentRegistry()
+	if err != nil {
+		cmd.Action = func(*cli.Context) error { return cli.Exit("ncgn experiment: "+err.Error(), 1) }
+		register(cmd)
+		return
+	}
+	for _, e := range reg.All() {
+		cmd.Subcommands = append(cmd.Subcommands, experimentCommand(e))
+	}
+	register(cmd)
+}
+
+// experimentCommand returns the subcommand that runs e.
+func experimentCommand(e experiments.Experiment) *cli.Command {
+	return &cli.Command{
+		Name:  e.Name,
+		Usage: e.Summary + " (paper " + e.Section + ")",
+		Description: fmt.Sprintf("Writes %s into OUT/%s. --only selects cells by name, prefix or glob\n"+
+			"(see --list-cells); the tables then show every cell computed so far.", strings.Join(e.Outputs, ", "), e.Name),
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "scale", Value: string(experiments.Small), Usage: "`SCALE`: smoke (seconds, pipeline check), small (the committed results) or paper"},
+			&cli.StringFlag{Name: "out", Value: filepath.Join("experiments", "out"), Usage: "output `DIR`; the experiment writes into DIR/" + e.Name},
+			&cli.StringSliceFlag{Name: "only", Usage: "compute only the cells matching `CELL` (name, prefix or glob; repeatable)"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "base seed of every draw"},
+			&cli.BoolFlag{Name: "list-cells", Usage: "print the cell names of --scale and exit"},
+			&cli.BoolFlag{Name: "quiet", Usage: "no log lines and no progress bars (progress bars are shown only on a terminal)"},
+		},
+		OnUsageError: usageError,
+		Action:       func(c *cli.Context) error { return experimentAction(c, e) },
+	}
+}
+
+func experimentAction(c *cli.Context, e experiments.Experiment) error {
+	name := "ncgn experiment " + e.Name
+	bad := func(format string, a ...any) error { return cli.Exit(name+": "+fmt.Sprintf(format, a...), 2) }
+	if c.Args().Present() {
+		return bad("unexpected argument %q", c.Args().First())
+	}
+	scale, err := experiments.ParseScale(c.String("scale"))
+	if err != nil {
+		return bad("--scale %q: want smoke, small or paper", c.String("scale"))
+	}
+	cells, err := e.Cells(scale)
+	if err != nil {
+		return cli.Exit(name+": "+err.Error(), 1)
+	}
+	if c.Bool("list-cells") {
+		for _, cell := range cells {
+			fmt.Fprintln(c.App.Writer, cell)
+		}
+		return nil
+	}
+	out := c.String("out")
+	if out == "" {
+		return bad("--out is empty")
+	}
+	if _, err := experiments.Select(cells, c.StringSlice("only")); err != nil {
+		return bad("--only: %v", err)
+	}
+	dir := filepath.Join(out, e.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return cli.Exit(fmt.Sprintf("%s: --out %s: %v", name, out, err), 1)
+	}
+	env := experiments.Env{Scale: scale, OutDir: dir, Only: c.StringSlice("only"), Seed: c.Int64("seed"),
+		Commit: experiments.Commit(".")}
+	if !c.Bool("quiet") {
+		env.Log = c.App.ErrWriter
+		if isTerminal(c.App.ErrWriter) { // no progress bars in log files
+			env.Progress = c.App.ErrWriter
+		}
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
+	defer stop()
+	if err := e.Run(ctx, env); err != nil {
+		if errors.Is(err, experiments.ErrConfig) {
+			return cli.Exit(name+": "+err.Error(), 2)
+		}
+		return cli.Exit(fmt.Sprintf("%s (--out %s): %v", name, dir, err), 1)
+	}
+	fmt.Fprintf(c.App.Writer, "%s: %s written to %s\n", name, strings.Join(e.Outputs, ", "), dir)
+	return nil
+}
+
+// isTerminal reports whether w is a character device such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

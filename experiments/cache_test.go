@@ -1,0 +1,81 @@
+package experiments
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+type cacheValue struct {
+	W2      float64 `json:"w2"`
+	Samples int     `json:"samples"`
+}
+
+func TestCache_StoreLoad(t *testing.T) {
+	c, err := OpenCache(filepath.Join(t.TempDir(), "cache"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := Key(map[string]any{"preset": "smoke", "seed": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v cacheValue
+	if ok, err := c.Load("table3/unconditional/dmp-gcn", key, &v); ok || err != nil {
+		t.Fatalf("Load of a missing entry = %v, %v; want false, nil", ok, err)
+	}
+	want := cacheValue{W2: 0.8123456789012345, Samples: 256}
+	if err := c.Store("table3/unconditional/dmp-gcn", key, want); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(c.Dir, "table3", "unconditional", "dmp-gcn.json")); err != nil {
+		t.Fatalf("entry file: %v", err)
+	}
+	if ok, err := c.Load("table3/unconditional/dmp-gcn", key, &v); !ok || err != nil || v != want {
+		t.Fatalf("Load = %v, %v, %+v; want true, nil, %+v (exact float round trip)", ok, err, v, want)
+	}
+	other, _ := Key(map[string]any{"preset": "smoke", "seed": 2})
+	if ok, err := c.Load("table3/unconditional/dmp-gcn", other, &v); ok || err != nil {
+		t.Fatalf("Load with another key = %v, %v; want false, nil (stale entry)", ok, err)
+	}
+}
+
+func TestCache_Errors(t *testing.T) {
+	c, err := OpenCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"", "../x", "a//b", "/abs", "a/./b", "a b", "trailing/"} {
+		t.Run("name "+name, func(t *testing.T) {
+			if err := c.Store(name, "k", 1); !errors.Is(err, ErrCache) {
+				t.Fatalf("Store(%q) error %v, want ErrCache", name, err)
+			}
+		})
+	}
+	t.Run("corrupt entry", func(t *testing.T) {
+		p := filepath.Join(c.Dir, "bad.json")
+		if err := os.WriteFile(p, []byte("{not json"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var v cacheValue
+		ok, err := c.Load("bad", "k", &v)
+		if ok || !errors.Is(err, ErrCache) {
+			t.Fatalf("Load of a corrupt entry = %v, %v; want false, ErrCache", ok, err)
+		}
+	})
+	t.Run("unmarshalable value", func(t *testing.T) {
+		if err := c.Store("x", "k", func() {}); !errors.Is(err, ErrCache) {
+			t.Fatalf("Store(func) error %v, want ErrCache", err)
+		}
+	})
+}
+
+func TestKey_StableAndDistinct(t *testing.T) {
+	a1, _ := Key(struct{ A, B int }{1, 2})
+	a2, _ := Key(struct{ A, B int }{1, 2})
+	b, _ := Key(struct{ A, B int }{2, 1})
+	if a1 != a2 || a1 == b || len(a1) != 64 {
+		t.Fatalf("keys %q %q %q: want equal for equal values, distinct otherwise, 64 hex digits", a1, a2, b)
+	}
+}

@@ -1,0 +1,104 @@
+package experiments
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Experiment reproduces one section of the paper: its tables and figures, declared by the
+// sub-package that owns the section (e.g. experiments/transcriptomics for Section 5.2).
+type Experiment struct {
+	Name    string   // the command-line name, e.g. "transcriptomics"; lower case, no spaces
+	Section string   // where in the paper, e.g. "Section 5.2, Appendix B.3 and D.2"
+	Summary string   // one line: what it reproduces
+	Outputs []string // the files it writes into its output folder, e.g. "table3.md"
+	// Cells lists the names of the cells (independently computed and cached units) at a
+	// scale, in the order they are computed; --only selects among them (Select).
+	Cells func(Scale) ([]string, error)
+	// Run computes the selected cells (reusing cached ones) and writes the outputs.
+	Run func(ctx context.Context, env Env) error
+}
+
+// Env is what a run of an experiment receives from the command line.
+type Env struct {
+	Scale  Scale
+	OutDir string   // the experiment's own folder, e.g. experiments/out/transcriptomics
+	Only   []string // cell patterns (Select); empty selects every cell
+	Seed   int64    // the base seed; every draw of the run derives from it
+	// Commit is the repository state the run is made from (Commit), recorded in every table.
+	Commit string
+	// Log receives one line per event (a cell computed or reused, a model trained); nil is
+	// silent. Progress receives progress bars; nil shows none.
+	Log      io.Writer
+	Progress io.Writer
+}
+
+// Logf writes one line to env.Log, if any.
+func (env Env) Logf(format string, a ...any) {
+	if env.Log != nil {
+		fmt.Fprintf(env.Log, format+"\n", a...)
+	}
+}
+
+// Validate checks an experiment definition.
+func (e Experiment) Validate() error {
+	switch {
+	case e.Name == "" || strings.ContainsAny(e.Name, " \t/\\") || e.Name != strings.ToLower(e.Name):
+		return fmt.Errorf("experiments: experiment name %q: want a non-empty lower-case word: %w", e.Name, ErrConfig)
+	case e.Run == nil || e.Cells == nil:
+		return fmt.Errorf("experiments: experiment %q has no Run or no Cells function: %w", e.Name, ErrConfig)
+	}
+	return nil
+}
+
+// Registry holds the experiments by name.
+type Registry struct {
+	byName map[string]Experiment
+	order  []string
+}
+
+// NewRegistry returns a registry of the given experiments; names must be unique.
+func NewRegistry(exps ...Experiment) (*Registry, error) {
+	r := &Registry{byName: map[string]Experiment{}}
+	for _, e := range exps {
+		if err := r.Add(e); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Add registers e; its name must be new.
+func (r *Registry) Add(e Experiment) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if _, dup := r.byName[e.Name]; dup {
+		return fmt.Errorf("experiments: experiment %q registered twice: %w", e.Name, ErrConfig)
+	}
+	r.byName[e.Name] = e
+	r.order = append(r.order, e.Name)
+	slices.Sort(r.order)
+	return nil
+}
+
+// Get returns the experiment called name.
+func (r *Registry) Get(name string) (Experiment, error) {
+	e, ok := r.byName[name]
+	if !ok {
+		return Experiment{}, fmt.Errorf("experiments: no experiment %q (have %s): %w", name, strings.Join(r.order, ", "), ErrConfig)
+	}
+	return e, nil
+}
+
+// All returns the experiments sorted by name.
+func (r *Registry) All() []Experiment {
+	out := make([]Experiment, len(r.order))
+	for i, n := range r.order {
+		out[i] = r.byName[n]
+	}
+	return out
+}

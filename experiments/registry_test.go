@@ -1,0 +1,96 @@
+package experiments
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+func testExperiment(name string) Experiment {
+	return Experiment{
+		Name:  name,
+		Cells: func(Scale) ([]string, error) { return []string{"a/x", "a/y", "b/x"}, nil },
+		Run:   func(context.Context, Env) error { return nil },
+	}
+}
+
+func TestRegistry(t *testing.T) {
+	r, err := NewRegistry(testExperiment("zeta"), testExperiment("alpha"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := r.All()
+	if len(all) != 2 || all[0].Name != "alpha" || all[1].Name != "zeta" {
+		t.Fatalf("All() names %v, want [alpha zeta]", []string{all[0].Name, all[1].Name})
+	}
+	if e, err := r.Get("zeta"); err != nil || e.Name != "zeta" {
+		t.Fatalf("Get(zeta) = %q, %v", e.Name, err)
+	}
+	if _, err := r.Get("nosuch"); !errors.Is(err, ErrConfig) {
+		t.Fatalf("Get(nosuch) error %v, want ErrConfig", err)
+	}
+}
+
+func TestRegistry_Rejects(t *testing.T) {
+	noRun := testExperiment("norun")
+	noRun.Run = nil
+	cases := []struct {
+		name string
+		exps []Experiment
+	}{
+		{"duplicate", []Experiment{testExperiment("a"), testExperiment("a")}},
+		{"empty name", []Experiment{testExperiment("")}},
+		{"space in name", []Experiment{testExperiment("a b")}},
+		{"upper case", []Experiment{testExperiment("Table")}},
+		{"no run", []Experiment{noRun}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewRegistry(tc.exps...); !errors.Is(err, ErrConfig) {
+				t.Fatalf("NewRegistry error %v, want ErrConfig", err)
+			}
+		})
+	}
+}
+
+func TestSelect(t *testing.T) {
+	cells := []string{"table3/unconditional/dmp-gcn", "table3/unconditional/random", "table3/knockout/dmp-gcn", "figure11/dmp/L2"}
+	cases := []struct {
+		name     string
+		patterns []string
+		want     []string
+		err      bool
+	}{
+		{"none selects all", nil, cells, false},
+		{"exact", []string{"figure11/dmp/L2"}, []string{"figure11/dmp/L2"}, false},
+		{"prefix", []string{"table3/unconditional"}, cells[:2], false},
+		{"prefix with slash", []string{"table3/unconditional/"}, cells[:2], false},
+		{"glob", []string{"table3/*/dmp-gcn"}, []string{cells[0], cells[2]}, false},
+		{"two patterns keep cell order", []string{"figure11", "table3/knockout/dmp-gcn"}, []string{cells[2], cells[3]}, false},
+		{"partial word is not a prefix", []string{"table3/uncond"}, nil, true},
+		{"no match", []string{"table4"}, nil, true},
+		{"bad glob", []string{"table3/[/x"}, nil, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Select(cells, tc.patterns)
+			if tc.err {
+				if !errors.Is(err, ErrConfig) {
+					t.Fatalf("Select(%v) error %v, want ErrConfig", tc.patterns, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("Select(%v) = %v, want %v", tc.patterns, got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("Select(%v) = %v, want %v", tc.patterns, got, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,181 @@
+package experiments
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func f(v float64) *float64 { return &v }
+
+// sampleTable is a 2 x 2 table with two metrics and one cell missing.
+func sampleTable() *Table {
+	return &Table{
+		Name:     "table9",
+		Title:    "Table 9: a test",
+		Notes:    []string{"A note."},
+		RowTitle: "task",
+		Rows:     []Header{{"a", "task a"}, {"b", "task b"}},
+		Columns:  []Header{{"x", "method x"}, {"y", "method | y"}},
+		Metrics:  []Metric{{Key: "w2", Title: "W2"}, {Key: "rmse", Title: "RMSE", Digits: 2}},
+		Cells: []Cell{
+			{Row: "a", Column: "x", Values: map[string]float64{"w2": 0.81234, "rmse": 0.5}, Paper: f(0.812), Seconds: 3.25},
+			{Row: "a", Column: "y", Values: map[string]float64{"w2": 1.5}, Paper: f(2.03)},
+			{Row: "b", Column: "x", Values: map[string]float64{"w2": 2, "rmse": 1.25}, Cached: true},
+		},
+		Meta: Meta{Experiment: "test", Preset: Small, Seeds: []Seed{{"base", 1}, {"data", 1001}}, Data: "toy",
+			WallSeconds: 125, ComputeSeconds: 3700, Commit: "abc+dirty", Created: "2025-01-01T00:00:00Z", GoVersion: "go1.26", CPUs: 2},
+	}
+}
+
+func TestTable_Validate(t *testing.T) {
+	cases := []struct {
+		name   string
+		modify func(*Table)
+	}{
+		{"no name", func(t *Table) { t.Name = "" }},
+		{"no metrics", func(t *Table) { t.Metrics = nil }},
+		{"repeated row", func(t *Table) { t.Rows = append(t.Rows, Header{"a", "again"}) }},
+		{"cell outside rows", func(t *Table) { t.Cells = append(t.Cells, Cell{Row: "c", Column: "x"}) }},
+		{"duplicate cell", func(t *Table) { t.Cells = append(t.Cells, Cell{Row: "a", Column: "x"}) }},
+		{"undeclared metric", func(t *Table) { t.Cells[0].Values["mmd"] = 1 }},
+		{"NaN value", func(t *Table) { t.Cells[0].Values["w2"] = math.NaN() }},
+		{"infinite paper", func(t *Table) { t.Cells[0].Paper = f(math.Inf(1)) }},
+	}
+	if err := sampleTable().Validate(); err != nil {
+		t.Fatalf("valid table: %v", err)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tab := sampleTable()
+			tc.modify(tab)
+			if err := tab.Validate(); !errors.Is(err, ErrTable) {
+				t.Fatalf("Validate error %v, want ErrTable", err)
+			}
+		})
+	}
+}
+
+func TestTable_SetAndMissing(t *testing.T) {
+	tab := sampleTable()
+	if got := tab.Missing(); len(got) != 1 || got[0] != "b/y" {
+		t.Fatalf("Missing() = %v, want [b/y]", got)
+	}
+	tab.Set(Cell{Row: "b", Column: "y", Values: map[string]float64{"w2": 3}})
+	tab.Set(Cell{Row: "a", Column: "x", Values: map[string]float64{"w2": 9}})
+	if len(tab.Cells) != 4 || tab.Cell("a", "x").Values["w2"] != 9 || len(tab.Missing()) != 0 {
+		t.Fatalf("after Set: %d cells, a/x = %v, missing %v", len(tab.Cells), tab.Cell("a", "x").Values, tab.Missing())
+	}
+}
+
+func TestWriteMarkdown(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteMarkdown(&b, sampleTable()); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{
+		"# Table 9: a test",
+		"| preset | small |",
+		"| seeds | base=1; data=1001 |",
+		"| wall time | 1 h 01 min of computation in the cells and networks shown (cached ones included); the run that wrote this file took 2 min 05 s |",
+		"| commit | `abc+dirty` |",
+		"A note.",
+		"Each cell: ours (paper).",
+		"| task | method x | method \\| y |",
+		"| task a | 0.812 (0.812) | 1.500 (2.03) |",
+		"| task b | 2.000 | — |",
+		"## RMSE",
+		"| task a | 0.50 | — |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "not results") {
+		t.Errorf("a small-preset table carries the smoke warning")
+	}
+	tab := sampleTable()
+	tab.Meta.Preset = Smoke
+	b.Reset()
+	if err := WriteMarkdown(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "they are not results") {
+		t.Errorf("a smoke table lacks the warning:\n%s", b.String())
+	}
+}
+
+func TestWriteCSV(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteCSV(&b, sampleTable()); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// header + 2 rows x 2 columns x 2 metrics
+	if len(recs) != 1+8 {
+		t.Fatalf("%d csv records, want 9", len(recs))
+	}
+	if strings.Join(recs[0], ",") != strings.Join(CSVHeader, ",") {
+		t.Fatalf("header %v", recs[0])
+	}
+	want := []string{"table9", "a", "x", "w2", "0.81234", "0.812", "small", "base=1; data=1001", "abc+dirty", "3.2", "false"}
+	if strings.Join(recs[1], ",") != strings.Join(want, ",") {
+		t.Errorf("first line %v, want %v", recs[1], want)
+	}
+	// The paper's number only on the primary metric; missing values empty.
+	if recs[2][3] != "rmse" || recs[2][5] != "" {
+		t.Errorf("second line %v: want metric rmse without a paper value", recs[2])
+	}
+	if last := recs[8]; last[1] != "b" || last[2] != "y" || last[4] != "" {
+		t.Errorf("last line %v: want b/y with an empty value", last)
+	}
+}
+
+func TestWriteTable_FilesAndJSONRoundTrip(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	paths, err := WriteTable(dir, sampleTable())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 3 {
+		t.Fatalf("paths %v", paths)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "table9.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Table
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Cell("a", "x").Values["w2"] != 0.81234 || *back.Cell("a", "y").Paper != 2.03 || back.Meta.Commit != "abc+dirty" {
+		t.Errorf("JSON round trip lost values: %+v", back.Cells)
+	}
+	bad := sampleTable()
+	bad.Cells[0].Values["w2"] = math.NaN()
+	if _, err := WriteTable(dir, bad); !errors.Is(err, ErrTable) {
+		t.Errorf("WriteTable of an invalid table: %v, want ErrTable", err)
+	}
+}
+
+func TestFormatSeconds(t *testing.T) {
+	cases := []struct {
+		s    float64
+		want string
+	}{{0.04, "0.0 s"}, {12.34, "12.3 s"}, {65, "1 min 05 s"}, {3725, "1 h 02 min"}}
+	for _, tc := range cases {
+		if got := FormatSeconds(tc.s); got != tc.want {
+			t.Errorf("FormatSeconds(%v) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+}

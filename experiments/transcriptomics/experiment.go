@@ -1,0 +1,133 @@
+package transcriptomics
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/models"
+)
+
+// Name is the experiment's name on the command line and its output folder.
+const Name = "transcriptomics"
+
+// Experiment returns the registry entry of this experiment.
+func Experiment() experiments.Experiment {
+	return experiments.Experiment{
+		Name:    Name,
+		Section: "Section 5.2, Appendix B.3 and D.2",
+		Summary: "spatiotemporal transcriptomics: Table 3 (six tasks x random, kNN, fully connected, DMP x GCN, GAT) and Figure 11 (W2 vs layers)",
+		Outputs: []string{"table3.md", "table3.csv", "table3.json", "figure11.png", "figure11.csv", "figure11.md", "figure11.json"},
+		Cells: func(s experiments.Scale) ([]string, error) {
+			p, err := PresetFor(s)
+			if err != nil {
+				return nil, err
+			}
+			return CellNames(p), nil
+		},
+		Run: Run,
+	}
+}
+
+// runner carries the state of one run: the preset, the seeds, the cache, and the data and
+// networks, made when first needed.
+type runner struct {
+	env       experiments.Env
+	p         Preset
+	seeds     Seeds
+	cache     *experiments.Cache
+	start     time.Time
+	data      *Data
+	nets      map[string]*models.DMP
+	records   map[string]ModelRecord
+	simulated float64 // seconds spent simulating the data in this run (0: not simulated)
+	// computed marks the cells computed by this run (the others were reused from the cache).
+	computed map[string]bool
+}
+
+// Run computes the selected cells of env (every cell by default), reusing the cached ones,
+// and writes Table 3 (as soon as its cells are done) and Figure 11 into env.OutDir; the
+// cache is env.OutDir/cache.
+func Run(ctx context.Context, env experiments.Env) error {
+	p, err := PresetFor(env.Scale)
+	if err != nil {
+		return err
+	}
+	selected, err := experiments.Select(CellNames(p), env.Only)
+	if err != nil {
+		return fmt.Errorf("transcriptomics: %w", err)
+	}
+	cache, err := experiments.OpenCache(filepath.Join(env.OutDir, "cache"))
+	if err != nil {
+		return fmt.Errorf("transcriptomics: %w", err)
+	}
+	r := &runner{env: env, p: p, seeds: DeriveSeeds(env.Seed), cache: cache, start: time.Now(),
+		nets: map[string]*models.DMP{}, records: map[string]ModelRecord{}, computed: map[string]bool{}}
+	want := map[string]bool{}
+	for _, c := range selected {
+		want[c] = true
+	}
+	if err := r.computeTable3(ctx, want); err != nil {
+		return err
+	}
+	t3, err := r.table3()
+	if err != nil {
+		return err
+	}
+	if _, err := experiments.WriteTable(env.OutDir, t3); err != nil {
+		return fmt.Errorf("transcriptomics: %w", err)
+	}
+	env.Logf("table 3 written to %s (wall time so far %s)", filepath.Join(env.OutDir, "table3.md"), experiments.FormatSeconds(time.Since(r.start).Seconds()))
+	if err := r.computeFigure11(ctx, want); err != nil {
+		return err
+	}
+	plotted, err := r.writeFigure11(t3)
+	if err != nil {
+		return err
+	}
+	if plotted {
+		env.Logf("figure 11 written to %s (wall time %s)", filepath.Join(env.OutDir, "figure11.png"), experiments.FormatSeconds(time.Since(r.start).Seconds()))
+	} else {
+		env.Logf("figure 11: no cell computed yet, so no figure11.png; its table is written (wall time %s)", experiments.FormatSeconds(time.Since(r.start).Seconds()))
+	}
+	return nil
+}
+
+// loadData simulates the data sets on first use.
+func (r *runner) loadData(ctx context.Context) (*Data, error) {
+	if r.data != nil {
+		return r.data, nil
+	}
+	r.env.Logf("simulating %d + %d + %d + %d graphs", r.p.TrainSamples, r.p.TestSamples, r.p.KnockoutSamples, r.p.FloorSamples)
+	d, err := Simulate(ctx, r.p, r.seeds, r.env.Progress)
+	if err != nil {
+		return nil, err
+	}
+	r.env.Logf("simulated in %s", experiments.FormatSeconds(d.Seconds))
+	r.simulated = d.Seconds
+	r.data = d
+	return d, nil
+}
+
+// meta returns the record of how the run's tables were made.
+func (r *runner) meta(computeSeconds float64) experiments.Meta {
+	s := r.seeds
+	return experiments.Meta{
+		Experiment: Name,
+		Preset:     r.p.Scale,
+		Seeds: []experiments.Seed{{Name: "base", Value: s.Base}, {Name: "train_data", Value: s.Train}, {Name: "test_data", Value: s.Test},
+			{Name: "knockout_data", Value: s.Knockout}, {Name: "floor_data", Value: s.Floor}, {Name: "init", Value: s.Init},
+			{Name: "training", Value: s.Training}, {Name: "sampling", Value: s.Sampling}},
+		Data:           Description(r.p),
+		Settings:       r.p,
+		WallSeconds:    time.Since(r.start).Seconds(),
+		ComputeSeconds: computeSeconds,
+		Commit:         r.env.Commit,
+		Created:        time.Now().UTC().Format(time.RFC3339),
+		GoVersion:      runtime.Version(),
+		CPUs:           runtime.GOMAXPROCS(0),
+	}
+}

@@ -1,0 +1,148 @@
+package transcriptomics
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ncgn/ncgn/experiments"
+)
+
+// cancelOn is a log writer that cancels a run when a line contains a given text.
+type cancelOn struct {
+	mu     sync.Mutex
+	text   string
+	cancel context.CancelFunc
+	log    bytes.Buffer
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.log.Write(p)
+	if c.text != "" && strings.Contains(c.log.String(), c.text) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+func readTable(t *testing.T, path string) *experiments.Table {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tab experiments.Table
+	if err := json.Unmarshal(b, &tab); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return &tab
+}
+
+// TestRun_Smoke runs the smoke preset end to end into a temporary folder: a first run
+// stopped after its first network is trained, a second run that resumes and completes, and a
+// third that reuses every cached cell. It checks the files, that every cell has a number,
+// that the conditional cells have their extra metrics, and that the cached run reproduces the
+// numbers; then that --only computes one cell, with the same number, into a fresh folder.
+func TestRun_Smoke(t *testing.T) {
+	out := filepath.Join(t.TempDir(), Name)
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Commit: "test"}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := &cancelOn{text: "models/knn-gcn-L3-S2: trained", cancel: cancel}
+	env.Log = stop
+	err := Run(ctx, env)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: error %v, want context.Canceled\n%s", err, stop.log.String())
+	}
+
+	resumed := &cancelOn{}
+	env.Log = resumed
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("second run: %v\n%s", err, resumed.log.String())
+	}
+	if !strings.Contains(resumed.log.String(), "models/knn-gcn-L3-S2: reused from the cache") {
+		t.Errorf("second run did not reuse the network trained by the first:\n%s", resumed.log.String())
+	}
+	for _, f := range []string{"table3.md", "table3.csv", "table3.json", "figure11.png", "figure11.csv", "figure11.md", "figure11.json"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("output %s: %v", f, err)
+		}
+	}
+	t3 := readTable(t, filepath.Join(out, "table3.json"))
+	f11 := readTable(t, filepath.Join(out, "figure11.json"))
+	for _, tab := range []*experiments.Table{t3, f11} {
+		if m := tab.Missing(); len(m) != 0 {
+			t.Errorf("%s: cells without a number: %v", tab.Name, m)
+		}
+		if tab.Meta.Preset != experiments.Smoke || tab.Meta.Commit != "test" || len(tab.Meta.Seeds) == 0 || tab.Meta.Data == "" {
+			t.Errorf("%s: meta %+v", tab.Name, tab.Meta)
+		}
+	}
+	if len(t3.Cells) != 6*7 {
+		t.Errorf("table 3 has %d cells, want 42", len(t3.Cells))
+	}
+	for _, c := range t3.Cells {
+		if c.Paper == nil {
+			t.Errorf("table 3 cell %s/%s has no paper value", c.Row, c.Column)
+		}
+		_, rmse := c.Values["paired_rmse"]
+		if _, gen := c.Values["w2_generated"]; !gen || rmse != (c.Row != "unconditional") {
+			t.Errorf("table 3 cell %s/%s metrics %v", c.Row, c.Column, c.Values)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "table3.md"))
+	if !strings.Contains(string(md), "they are not results") || !strings.Contains(string(md), "(0.812)") ||
+		!strings.Contains(string(md), "Floor: ") || !strings.Contains(string(md), "ignores the condition") {
+		t.Errorf("table3.md lacks the smoke warning or the paper's numbers:\n%s", md)
+	}
+
+	again := &cancelOn{}
+	env.Log = again
+	start := time.Now()
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(again.log.String(), "training") || strings.Contains(again.log.String(), "simulating") {
+		t.Errorf("third run trained or simulated although everything is cached:\n%s", again.log.String())
+	}
+	t3again := readTable(t, filepath.Join(out, "table3.json"))
+	for _, c := range t3again.Cells {
+		if !c.Cached {
+			t.Errorf("third run: cell %s/%s not marked cached", c.Row, c.Column)
+		}
+		if prev := t3.Cell(c.Row, c.Column); prev.Values["w2"] != c.Values["w2"] {
+			t.Errorf("cell %s/%s: W2 %v, then %v from the cache", c.Row, c.Column, prev.Values["w2"], c.Values["w2"])
+		}
+	}
+	t.Logf("cached run: %v", time.Since(start))
+
+	only := filepath.Join(t.TempDir(), Name)
+	onlyEnv := experiments.Env{Scale: experiments.Smoke, OutDir: only, Seed: 1, Commit: "test", Only: []string{"table3/forward_sim/dmp-gcn"}}
+	if err := Run(context.Background(), onlyEnv); err != nil {
+		t.Fatal(err)
+	}
+	t3only := readTable(t, filepath.Join(only, "table3.json"))
+	if n := len(t3only.Missing()); n != 6*7-1 {
+		t.Errorf("--only run: %d cells missing, want 41", n)
+	}
+	got, want := t3only.Cell("forward_sim", "dmp-gcn").Values["w2"], t3.Cell("forward_sim", "dmp-gcn").Values["w2"]
+	if got != want {
+		t.Errorf("--only run: W2 %v, full run %v (the same seeds must give the same number)", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(only, "figure11.png")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("--only run without figure 11 cells wrote figure11.png (%v)", err)
+	}
+
+	if err := Run(context.Background(), experiments.Env{Scale: experiments.Smoke, OutDir: only, Only: []string{"table4"}}); !errors.Is(err, experiments.ErrConfig) {
+		t.Errorf("--only table4: %v, want ErrConfig", err)
+	}
+}

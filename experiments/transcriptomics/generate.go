@@ -1,0 +1,95 @@
+package transcriptomics
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	st "github.com/ncgn/ncgn/datasets/transcriptomics"
+	"github.com/ncgn/ncgn/generative"
+	"github.com/ncgn/ncgn/models"
+)
+
+// TaskSet returns the test set a task is scored on: the knockout set for gene knockout, the
+// test set otherwise, with the grid and the knocked-out gene of each sample (NoKnockout).
+func (d *Data) TaskSet(task st.Task) (st.Grid, [][]float64, []st.Gene) {
+	if task == st.GeneKnockout {
+		return st.KnockoutGrid(), d.Knockout, d.KnockoutGene
+	}
+	genes := make([]st.Gene, len(d.Test))
+	for j := range genes {
+		genes[j] = st.NoKnockout
+	}
+	return st.TestGrid(), d.Test, genes
+}
+
+// Conditioning returns what task fixes in each generated sample j, taken from test sample
+// truth[j] (knocked-out gene genes[j]): the sampler's Condition (one mask and one set of values
+// per sample) and the masks (true = known). Unconditional generation gives nil, nil. The
+// knocked-out gene is held at the normalised value of raw 0 (st.HoldRawZero), the value of
+// the ground truth; the reference holds normalised 0 (REFERENCE.md §9).
+func Conditioning(task st.Task, g st.Grid, truth [][]float64, genes []st.Gene, norm *st.Normalisation) (*generative.Condition, [][]bool, error) {
+	if task == st.Unconditional {
+		return nil, nil, nil
+	}
+	size := g.Nodes() * st.NumGenes
+	cond := &generative.Condition{Mask: make([]bool, 0, len(truth)*size), Values: make([]float64, 0, len(truth)*size)}
+	masks := make([][]bool, len(truth))
+	for j, x := range truth {
+		c, err := task.Condition(g, x, genes[j], norm, st.HoldRawZero)
+		if err != nil {
+			return nil, nil, fmt.Errorf("transcriptomics: task %q, test sample %d: %w", task.Name(), j, err)
+		}
+		masks[j] = c.Mask
+		cond.Mask = append(cond.Mask, c.Mask...)
+		cond.Values = append(cond.Values, c.Values...)
+	}
+	return cond, masks, nil
+}
+
+// RandomSamples returns the random baseline for count samples of size values each: every
+// entry drawn from N(0, 1) (the flow's source distribution), sample j from its own PCG stream
+// (seed, j); cond, if not nil, then replaces the known entries.
+func RandomSamples(count, size int, seed int64, cond *generative.Condition) ([][]float64, error) {
+	out := make([][]float64, count)
+	for j := range out {
+		r := rand.New(rand.NewPCG(uint64(seed), uint64(j)))
+		out[j] = make([]float64, size)
+		for k := range out[j] {
+			out[j][k] = r.NormFloat64()
+		}
+		if cond != nil {
+			if err := cond.Apply(out[j], j, 1); err != nil {
+				return nil, fmt.Errorf("transcriptomics: random baseline, sample %d: %w", j, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// generateTask generates one sample per test sample of the task with net (its EMA weights
+// loaded) on the task's grid, conditioned as the task says, and returns the samples, the test
+// samples and the masks.
+func (r *runner) generateTask(ctx context.Context, net *models.DMP, spec ModelSpec, task st.Task) (gen, truth [][]float64, masks [][]bool, err error) {
+	data, err := r.loadData(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	g, truth, genes := data.TaskSet(task)
+	cond, masks, err := Conditioning(task, g, truth, genes, data.Norm)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	den, err := models.NewFeatureDenoiser(net, spec.Plan(), g.Positions(data.Config), st.NumGenes, spec.InitSeed)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s on the %s grid: %w", spec.Name(), g.Name, err)
+	}
+	cfg := generative.SampleConfig{Process: generative.ProcessFlow, Count: len(truth), BatchSize: r.p.SampleBatch,
+		Seed: r.seeds.Sampling + int64(task), Flow: generative.FlowConfig{Steps: r.p.EulerSteps}, Condition: cond,
+		Progress: r.env.Progress}
+	gen, err = generative.Sample(ctx, den, generative.Shape{Nodes: g.Nodes(), Dim: st.NumGenes}, cfg)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s, task %q: %w", spec.Name(), task.Name(), err)
+	}
+	return gen, truth, masks, nil
+}

@@ -1,0 +1,220 @@
+package transcriptomics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	st "github.com/ncgn/ncgn/datasets/transcriptomics"
+	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/generative"
+	"github.com/ncgn/ncgn/graphs"
+	"github.com/ncgn/ncgn/layers"
+	"github.com/ncgn/ncgn/models"
+	"github.com/ncgn/ncgn/schedules"
+	"gorgonia.org/tensor"
+)
+
+// codeVersion is part of every cache key; raise it when a change of this package changes what
+// a cached cell or model would hold, so that stale entries are recomputed.
+const codeVersion = 1
+
+// ModelSpec is everything that determines a trained network: the graph, the layer, the
+// architecture, the training and its data and seeds.
+type ModelSpec struct {
+	Graph     graphs.Kind `json:"graph"`
+	Conv      models.Conv `json:"conv"`
+	Layers    int         `json:"layers"`
+	Width     int         `json:"width"`
+	K         int         `json:"k"`
+	Epochs    int         `json:"epochs,omitempty"`
+	Steps     int         `json:"steps,omitempty"`
+	BatchSize int         `json:"batch_size"`
+	LR        float64     `json:"lr"`
+	Warmup    int         `json:"warmup_steps"`
+	EMADecay  float64     `json:"ema_decay"`
+
+	TrainSamples int   `json:"train_samples"`
+	DataSeed     int64 `json:"data_seed"`
+	InitSeed     int64 `json:"init_seed"`
+	TrainSeed    int64 `json:"train_seed"`
+}
+
+// Table3Model returns the spec of the Table 3 network of (graph, conv) under preset p.
+func Table3Model(p Preset, seeds Seeds, g graphs.Kind, c models.Conv) ModelSpec {
+	return ModelSpec{Graph: g, Conv: c, Layers: p.Layers, Width: p.Width, K: p.K, Epochs: p.Epochs, Steps: p.Steps,
+		BatchSize: p.BatchSize, LR: p.LR, Warmup: p.Warmup, EMADecay: p.EMADecay,
+		TrainSamples: p.TrainSamples, DataSeed: seeds.Train, InitSeed: seeds.Init, TrainSeed: seeds.Training}
+}
+
+// Figure11Model returns the spec of the Figure 11 network of graph with the given number of
+// GCN layers under preset p.
+func Figure11Model(p Preset, seeds Seeds, g graphs.Kind, layers int) ModelSpec {
+	m := Table3Model(p, seeds, g, models.GCN)
+	m.Layers, m.Epochs, m.Steps = layers, p.Fig11Epochs, p.Fig11Steps
+	return m
+}
+
+// Name returns the cache name of the network, e.g. "models/dmp-gcn-L3-S400".
+func (m ModelSpec) Name() string {
+	n := fmt.Sprintf("models/%s-%s-L%d", m.Graph, m.Conv, m.Layers)
+	if m.Steps > 0 {
+		return n + fmt.Sprintf("-S%d", m.Steps)
+	}
+	return n + fmt.Sprintf("-E%d", m.Epochs)
+}
+
+// Key returns the cache key of the network.
+func (m ModelSpec) Key() (string, error) {
+	return experiments.Key(struct {
+		Version int       `json:"version"`
+		Spec    ModelSpec `json:"spec"`
+	}{codeVersion, m})
+}
+
+// Net returns the freshly initialised network of the spec.
+func (m ModelSpec) Net() (*models.DMP, error) {
+	ps, err := layers.NewParams(tensor.Float32, m.InitSeed)
+	if err != nil {
+		return nil, fmt.Errorf("transcriptomics: %w", err)
+	}
+	net, err := models.NewDMP(ps, models.DMPConfig{In: st.NumGenes + 2, Out: st.NumGenes, PosDim: 2,
+		Width: m.Width, Layers: m.Layers, Conv: m.Conv})
+	if err != nil {
+		return nil, fmt.Errorf("transcriptomics: model %s: %w", m.Name(), err)
+	}
+	return net, nil
+}
+
+// Plan returns the graph configuration of the spec: DMP with the exp schedule and k_end = K,
+// kNN with k = K, or fully connected.
+func (m ModelSpec) Plan() graphs.PlanConfig {
+	return graphs.PlanConfig{Kind: m.Graph, K: m.K, Schedule: schedules.Exp}
+}
+
+// TrainConfig returns the flow-matching training configuration of the spec.
+func (m ModelSpec) TrainConfig() generative.TrainConfig {
+	return generative.TrainConfig{Process: generative.ProcessFlow, Epochs: m.Epochs, Steps: m.Steps, BatchSize: m.BatchSize,
+		LR: m.LR, WarmupSteps: m.Warmup, EMADecay: m.EMADecay, Seed: m.TrainSeed}
+}
+
+// ModelRecord is what the cache keeps about a trained network beside its weights.
+type ModelRecord struct {
+	Spec      ModelSpec `json:"spec"`
+	Steps     int       `json:"steps"`            // optimiser steps taken
+	FinalLoss float64   `json:"final_loss"`       // loss of the last step
+	Seconds   float64   `json:"seconds"`          // wall time of the training (all sessions)
+	Params    int       `json:"params"`           // number of learnable values
+	Commit    string    `json:"commit,omitempty"` // repository state of the run that trained it
+}
+
+// trainedNet returns the network of spec with its EMA weights, from the cache or trained on
+// data.Train (and then cached). Training checkpoints into the cache's run folder, so a run
+// interrupted during training resumes from its last checkpoint.
+func (r *runner) trainedNet(ctx context.Context, spec ModelSpec) (*models.DMP, ModelRecord, error) {
+	name := spec.Name()
+	if net, ok := r.nets[name]; ok {
+		return net, r.records[name], nil
+	}
+	key, err := spec.Key()
+	if err != nil {
+		return nil, ModelRecord{}, err
+	}
+	net, err := spec.Net()
+	if err != nil {
+		return nil, ModelRecord{}, err
+	}
+	weights, err := r.cache.Path(name, ".params")
+	if err != nil {
+		return nil, ModelRecord{}, err
+	}
+	var rec ModelRecord
+	found, err := r.cache.Load(name, key, &rec)
+	if err != nil {
+		r.env.Logf("warning: %v; training again", err)
+	}
+	if found {
+		err := net.Params().Load(weights)
+		if err == nil {
+			r.env.Logf("%s: reused from the cache (%d steps, loss %.4f, trained in %s)", name, rec.Steps, rec.FinalLoss, experiments.FormatSeconds(rec.Seconds))
+			r.nets[name], r.records[name] = net, rec
+			return net, rec, nil
+		}
+		r.env.Logf("warning: %s: %v; training again", name, err)
+	}
+	data, err := r.loadData(ctx)
+	if err != nil {
+		return nil, ModelRecord{}, err
+	}
+	den, err := models.NewFeatureDenoiser(net, spec.Plan(), st.TrainGrid().Positions(data.Config), st.NumGenes, spec.InitSeed)
+	if err != nil {
+		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
+	}
+	runDir, err := r.cache.Path(fmt.Sprintf("runs/%s-%s", filepath.Base(name), key[:12]), "")
+	if err != nil {
+		return nil, ModelRecord{}, err
+	}
+	cfg := spec.TrainConfig()
+	cfg.RunDir, cfg.Progress = runDir, r.env.Progress
+	cfg.CheckpointEvery = 50
+	shape := generative.Shape{Nodes: st.TrainGrid().Nodes(), Dim: st.NumGenes}
+	tr, err := generative.NewTrainer(den, shape, cfg)
+	if err != nil {
+		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
+	}
+	var before float64 // training seconds of earlier sessions
+	if _, err := os.Stat(filepath.Join(runDir, "checkpoint.json")); err == nil {
+		if err := tr.Resume(); err != nil {
+			return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: resuming from %s: %w", name, runDir, err)
+		}
+		var partial ModelRecord
+		if ok, _ := r.cache.Load(name+"-partial", key, &partial); ok {
+			before = partial.Seconds
+		}
+		r.env.Logf("%s: resuming training at step %d", name, tr.Steps())
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
+	} else {
+		r.env.Logf("%s: training (%s)", name, trainingSummary(spec))
+	}
+	start := time.Now()
+	res, err := tr.Train(ctx, data.Train)
+	if err != nil {
+		// Keep the time spent so far for the record of a resumed run.
+		_ = r.cache.Store(name+"-partial", key, ModelRecord{Spec: spec, Seconds: before + time.Since(start).Seconds()})
+		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
+	}
+	rec = ModelRecord{Spec: spec, Steps: res.Steps, FinalLoss: res.Loss, Seconds: before + time.Since(start).Seconds(),
+		Params: net.Params().Count(), Commit: r.env.Commit}
+	if err := tr.EMA().CopyTo(net.Params()); err != nil {
+		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: EMA weights: %w", name, err)
+	}
+	if err := net.Params().Save(weights); err != nil {
+		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
+	}
+	if err := r.cache.Store(name, key, rec); err != nil {
+		return nil, ModelRecord{}, err
+	}
+	if lossPath, err := r.cache.Path(name, ".loss.csv"); err == nil { // keep the loss curve
+		_ = os.Rename(filepath.Join(runDir, "loss.csv"), lossPath)
+	}
+	_ = os.RemoveAll(runDir) // the weights are cached; the checkpoints are no longer needed
+	p, _ := r.cache.Path(name+"-partial", ".json")
+	_ = os.Remove(p)
+	r.env.Logf("%s: trained %d steps in %s, final loss %.4f", name, rec.Steps, experiments.FormatSeconds(rec.Seconds), rec.FinalLoss)
+	r.nets[name], r.records[name] = net, rec
+	return net, rec, nil
+}
+
+// trainingSummary describes the training of spec in a few words.
+func trainingSummary(m ModelSpec) string {
+	n := plural(m.Steps, "step")
+	if m.Epochs > 0 {
+		n = plural(m.Epochs, "epoch")
+	}
+	return fmt.Sprintf("%s at batch %d on %d graphs, %d layers, width %d", n, m.BatchSize, m.TrainSamples, m.Layers, m.Width)
+}
