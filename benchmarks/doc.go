@@ -20,7 +20,7 @@
 //   - BenchmarkScaling/<kind>-gat/N=<points>: the ModelNet40 training step at N = 400, 1600,
 //     6400, 25600 points per cloud (dmp, knn, long-short) with the batch chosen so that every
 //     step holds 51,200 points, and full graphs at N = 100 … 1600 with 3,200 points per step;
-//     ms/cloud (step time over batch) grows like N^p, and scripts/fit-scaling fits p (below).
+//     ms/cloud (median step time over batch) grows like N^p, and scripts/fit-scaling fits p (below).
 //   - BenchmarkSmoke/...: every kind and layer of both tasks at a tiny size (batch 2, width 8),
 //     training and sampling; CI runs it with -benchtime 1x. Its timings mean nothing.
 //

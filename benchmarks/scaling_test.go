@@ -9,7 +9,7 @@ import (
 )
 
 // The scaling rule: every step holds the same total number of points, so the batch is
-// total/N; the time per cloud (ms/cloud, the step time over the batch) then grows like the
+// total/N; the time per cloud (ms/cloud, the median step time over the batch) grows like the
 // cost of one cloud of N points. scripts/fit-scaling fits its exponent in N.
 const (
 	// scalingPoints is the total of the paper's ModelNet40 step (128 clouds of 400 points).

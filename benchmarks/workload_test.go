@@ -92,17 +92,6 @@ func spatialWorkload(kind graphs.Kind, conv models.Conv) workload {
 // name is the workload's benchmark name, <task>-<kind>-<conv>, e.g. modelnet-dmp-gat.
 func (w workload) name() string { return fmt.Sprintf("%s-%s-%s", w.task, w.kind, w.conv) }
 
-// peerGNN is the peer's --gnn value for the workload's graph kind.
-func (w workload) peerGNN() string {
-	switch w.kind {
-	case graphs.LongShort:
-		return "long_short"
-	case graphs.Full:
-		return "fully_connected"
-	}
-	return string(w.kind)
-}
-
 // dims returns the position dimension and the model's input and output features per node.
 func (w workload) dims() (posDim, in, out int) {
 	if w.task == modelNet {

@@ -6,7 +6,7 @@
 //	go run ./scripts/fit-scaling < scaling.txt
 //
 // By default it fits the metric ms/cloud (time per point cloud, which BenchmarkScaling reports:
-// the step time divided by the batch); -metric ns/op fits the step time itself. Lines repeated
+// the median step time divided by the batch); -metric ns/op fits the step time itself. Lines repeated
 // for one N (go test -count) are reduced to their median. For each family it prints the points
 // with the local exponent between neighbouring sizes, log(y_i/y_{i-1})/log(N_i/N_{i-1}), and one
 // line
