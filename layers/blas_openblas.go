@@ -32,6 +32,9 @@ const BLAS = "openblas"
 // the Go scheduler for the same cores, and the split keeps results independent of timing.
 type openBLAS struct{ gonum.Implementation }
 
+// blasImpl computes MatMul's products.
+var blasImpl gemmer = openBLAS{}
+
 func init() {
 	C.openblas_set_num_threads(1)
 	tensor.Use(openBLAS{})

@@ -91,15 +91,15 @@ func (l *GATConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 	if err != nil {
 		return nil, wrap(err)
 	}
-	h, err := gorgonia.Mul(x, s.Param(l.W))
+	h, err := MatMul(x, s.Param(l.W))
 	if err != nil {
 		return nil, wrap(err)
 	}
-	as, err := gorgonia.Mul(h, s.Param(l.ASrc)) // [n, 1]
+	as, err := MatMul(h, s.Param(l.ASrc)) // [n, 1]
 	if err != nil {
 		return nil, wrap(err)
 	}
-	ad, err := gorgonia.Mul(h, s.Param(l.ADst))
+	ad, err := MatMul(h, s.Param(l.ADst))
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -111,7 +111,7 @@ func (l *GATConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 	if err != nil {
 		return nil, wrap(err)
 	}
-	z, err := gorgonia.Add(es, ed)
+	z, err := Add(es, ed)
 	if err != nil {
 		return nil, wrap(err)
 	}

@@ -46,15 +46,15 @@ func (g *Gate) Forward(sc *Scope, h, s *gorgonia.Node) (*gorgonia.Node, error) {
 	if h.Dims() != 2 || h.Shape()[1] != g.Width || !h.Shape().Eq(s.Shape()) {
 		return nil, fmt.Errorf("layers: Gate %q: inputs %v and %v, want [n, %d]: %w", g.WH.Name, h.Shape(), s.Shape(), g.Width, ErrShape)
 	}
-	zh, err := gorgonia.Mul(h, sc.Param(g.WH))
+	zh, err := MatMul(h, sc.Param(g.WH))
 	if err != nil {
 		return nil, err
 	}
-	zs, err := gorgonia.Mul(s, sc.Param(g.WS))
+	zs, err := MatMul(s, sc.Param(g.WS))
 	if err != nil {
 		return nil, err
 	}
-	z, err := gorgonia.Add(zh, zs)
+	z, err := Add(zh, zs)
 	if err != nil {
 		return nil, err
 	}

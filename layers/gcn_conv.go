@@ -90,7 +90,7 @@ func (l *GCNConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 	if err != nil {
 		return nil, fmt.Errorf("layers: GCNConv %q: %w", l.W.Name, err)
 	}
-	h, err := gorgonia.Mul(x, s.Param(l.W))
+	h, err := MatMul(x, s.Param(l.W))
 	if err != nil {
 		return nil, fmt.Errorf("layers: GCNConv %q: %w", l.W.Name, err)
 	}

@@ -61,7 +61,7 @@ func (l *Linear) forward(s *Scope, x *gorgonia.Node, bias bool) (*gorgonia.Node,
 	if x.Dims() != 2 || x.Shape()[1] != l.cfg.In {
 		return nil, fmt.Errorf("layers: Linear %q: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
 	}
-	y, err := gorgonia.Mul(x, s.Param(l.W))
+	y, err := MatMul(x, s.Param(l.W))
 	if err != nil {
 		return nil, fmt.Errorf("layers: Linear %q: %w", l.W.Name, err)
 	}

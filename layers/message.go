@@ -101,13 +101,13 @@ func NewMessage(ps *Params, name string, cfg MessageConfig) (*Message, error) {
 func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []int, relPos, attr *gorgonia.Node) (*gorgonia.Node, error) {
 	wrap := func(err error) error { return fmt.Errorf("layers: Message %q: %w", m.xT.Name, err) }
 	mx, mp, me := s.Param(m.m1), s.Param(m.m2), s.Param(m.m3)
-	compose := func(a *gorgonia.Node, b *gorgonia.Node) (*gorgonia.Node, error) { return gorgonia.Mul(a, b) }
+	compose := func(a *gorgonia.Node, b *gorgonia.Node) (*gorgonia.Node, error) { return MatMul(a, b) }
 	side := func(h *gorgonia.Node, w *Param, idx []int) (*gorgonia.Node, error) {
 		wm, err := compose(s.Param(w), mx)
 		if err != nil {
 			return nil, err
 		}
-		y, err := gorgonia.Mul(h, wm)
+		y, err := MatMul(h, wm)
 		if err != nil || idx == nil {
 			return y, err
 		}
@@ -124,15 +124,11 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	if !a.Shape().Eq(b.Shape()) {
 		return nil, wrap(fmt.Errorf("target side %v and source side %v: %w", a.Shape(), b.Shape(), ErrShape))
 	}
-	z, err := gorgonia.Add(a, b)
-	if err != nil {
-		return nil, wrap(err)
-	}
 	wp, err := compose(s.Param(m.pos.W), mp)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	zp, err := gorgonia.Mul(relPos, wp)
+	zp, err := MatMul(relPos, wp)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -140,14 +136,12 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	if err != nil {
 		return nil, wrap(err)
 	}
-	ze, err := gorgonia.Mul(attr, we)
+	ze, err := MatMul(attr, we)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if z, err = gorgonia.Add(z, zp); err != nil {
-		return nil, wrap(err)
-	}
-	if z, err = gorgonia.Add(z, ze); err != nil {
+	z, err := Add(a, b, zp, ze)
+	if err != nil {
 		return nil, wrap(err)
 	}
 	// The combined bias b_x M_x + b_pos M_pos + b_e M_e + b_1 is cancelled exactly by the

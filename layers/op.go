@@ -25,6 +25,21 @@ type opBase struct {
 	// inDims are the ranks of the inputs and outDims the rank of the output, used for Type.
 	inDims  []int
 	outDims int
+	// ar is the arena of the Scope whose graph the op belongs to (nil outside a Scope): the
+	// op's output buffers come from it (arena.go).
+	ar *arena
+}
+
+// base gives applyOp access to the embedded opBase.
+func (o *opBase) base() *opBase { return o }
+
+// applyOp applies op to the input nodes like gorgonia.ApplyOp, after binding op to the arena
+// of the inputs' graph.
+func applyOp(op gorgonia.Op, children ...*gorgonia.Node) (*gorgonia.Node, error) {
+	if b, ok := op.(interface{ base() *opBase }); ok && len(children) > 0 {
+		b.base().ar = arenaOf(children[0].Graph())
+	}
+	return gorgonia.ApplyOp(op, children...)
 }
 
 func newOpBase(name string, outDims int, inDims ...int) opBase {
@@ -93,16 +108,15 @@ func denseInputs(in []gorgonia.Value) ([]*tensor.Dense, error) {
 	return ts, nil
 }
 
-// newLike returns a zeroed dense tensor of the same dtype as like with the given shape.
-func newLike(like *tensor.Dense, shape ...int) *tensor.Dense {
-	n := 1
-	for _, s := range shape {
-		n *= s
-	}
-	if like.Dtype() == tensor.Float32 {
-		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]float32, n)))
-	}
-	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]float64, n)))
+// newLike returns a zeroed dense tensor of the same dtype as like with the given shape, from
+// the op's arena.
+func (o *opBase) newLike(like *tensor.Dense, shape ...int) *tensor.Dense {
+	return o.ar.dense(like.Dtype(), true, shape...)
+}
+
+// newUninit is newLike without the zeroing: the caller writes every element.
+func (o *opBase) newUninit(like *tensor.Dense, shape ...int) *tensor.Dense {
+	return o.ar.dense(like.Dtype(), false, shape...)
 }
 
 // float is the element type of every kernel.

@@ -43,12 +43,12 @@ func Activate(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
 	default:
 		return nil, fmt.Errorf("layers: activation %q: %w (want gelu, relu or identity)", kind, ErrConfig)
 	}
-	return gorgonia.ApplyOp(&activationOp{opBase: newOpBase(string(kind), x.Dims(), x.Dims()), kind: kind}, x)
+	return applyOp(&activationOp{opBase: newOpBase(string(kind), x.Dims(), x.Dims()), kind: kind}, x)
 }
 
 // LeakyReLU applies max(x, 0) + slope min(x, 0) element-wise.
 func LeakyReLU(x *gorgonia.Node, slope float64) (*gorgonia.Node, error) {
-	return gorgonia.ApplyOp(&activationOp{opBase: newOpBase("leakyrelu", x.Dims(), x.Dims()), kind: leakyReLU, slope: slope}, x)
+	return applyOp(&activationOp{opBase: newOpBase("leakyrelu", x.Dims(), x.Dims()), kind: leakyReLU, slope: slope}, x)
 }
 
 // GELUNode applies the exact GELU to x.
@@ -64,19 +64,19 @@ func (op *activationOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := newLike(x, x.Shape()...)
+	out := op.newLike(x, x.Shape()...)
 	switch xd := x.Data().(type) {
 	case []float32:
 		var d []float32
 		if op.kind == GELU {
-			d = make([]float32, len(xd))
+			d = alloc[float32](op.ar, len(xd), false)
 			op.deriv = d
 		}
 		activate(op.kind, op.slope, xd, out.Data().([]float32), d)
 	case []float64:
 		var d []float64
 		if op.kind == GELU {
-			d = make([]float64, len(xd))
+			d = alloc[float64](op.ar, len(xd), false)
 			op.deriv = d
 		}
 		activate(op.kind, op.slope, xd, out.Data().([]float64), d)
@@ -87,7 +87,7 @@ func (op *activationOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 func (op *activationOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *activationOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	g, err := gorgonia.ApplyOp(&activationGradOp{opBase: newOpBase(string(op.kind)+"'", inputs[0].Dims(), inputs[0].Dims(), grad.Dims()), kind: op.kind, slope: op.slope, fwd: op}, inputs[0], grad)
+	g, err := applyOp(&activationGradOp{opBase: newOpBase(string(op.kind)+"'", inputs[0].Dims(), inputs[0].Dims(), grad.Dims()), kind: op.kind, slope: op.slope, fwd: op}, inputs[0], grad)
 	return gorgonia.Nodes{g}, err
 }
 
@@ -110,7 +110,7 @@ func (op *activationGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 		return nil, err
 	}
 	x, g := ts[0], ts[1]
-	out := newLike(x, x.Shape()...)
+	out := op.newLike(x, x.Shape()...)
 	switch xd := x.Data().(type) {
 	case []float32:
 		if d, ok := op.deriv().([]float32); ok && len(d) == len(xd) {

@@ -16,7 +16,7 @@ func AddBias(x, b *gorgonia.Node) (*gorgonia.Node, error) {
 	if x.Dims() != 2 || b.Dims() != 2 || b.Shape()[0] != 1 || b.Shape()[1] != x.Shape()[1] {
 		return nil, fmt.Errorf("layers: AddBias of %v and %v: %w", x.Shape(), b.Shape(), ErrShape)
 	}
-	return gorgonia.ApplyOp(&biasAddOp{newOpBase("addbias", 2, 2, 2)}, x, b)
+	return applyOp(&biasAddOp{newOpBase("addbias", 2, 2, 2)}, x, b)
 }
 
 func (op *biasAddOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -31,7 +31,7 @@ func (op *biasAddOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	x, b := ts[0], ts[1]
 	n, f := x.Shape()[0], x.Shape()[1]
-	out := newLike(x, n, f)
+	out := op.newLike(x, n, f)
 	switch xd := x.Data().(type) {
 	case []float32:
 		addBias(xd, b.Data().([]float32), out.Data().([]float32), n, f)
@@ -44,7 +44,7 @@ func (op *biasAddOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 func (op *biasAddOp) DiffWRT(int) []bool { return []bool{true, true} }
 
 func (op *biasAddOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	db, err := gorgonia.ApplyOp(&colSumOp{newOpBase("colsum", 2, 2)}, grad)
+	db, err := applyOp(&colSumOp{newOpBase("colsum", 2, 2)}, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (op *colSumOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 		return nil, err
 	}
 	n, f := x.Shape()[0], x.Shape()[1]
-	out := newLike(x, 1, f)
+	out := op.newLike(x, 1, f)
 	switch xd := x.Data().(type) {
 	case []float32:
 		colSum(xd, out.Data().([]float32), n, f)

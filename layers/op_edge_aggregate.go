@@ -50,7 +50,7 @@ func EdgeAggregate(alpha, x *gorgonia.Node, src, dst []int, nDst int) (*gorgonia
 	if err != nil {
 		return nil, fmt.Errorf("layers: EdgeAggregate: %w", err)
 	}
-	return gorgonia.ApplyOp(&edgeAggregateOp{opBase: newOpBase("edgeagg", 2, 2, 2), ix: ix}, alpha, x)
+	return applyOp(&edgeAggregateOp{opBase: newOpBase("edgeagg", 2, 2, 2), ix: ix}, alpha, x)
 }
 
 func (op *edgeAggregateOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -68,7 +68,7 @@ func (op *edgeAggregateOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	a, x := ts[0], ts[1]
 	f := x.Shape()[1]
-	out := newLike(x, op.ix.nDst, f)
+	out := op.newLike(x, op.ix.nDst, f)
 	switch xd := x.Data().(type) {
 	case []float32:
 		weightedSum(op.ix.byDst, op.ix.src, a.Data().([]float32), xd, out.Data().([]float32), f)
@@ -81,13 +81,13 @@ func (op *edgeAggregateOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 func (op *edgeAggregateOp) DiffWRT(int) []bool { return []bool{true, true} }
 
 func (op *edgeAggregateOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	dAlpha, err := gorgonia.ApplyOp(&edgeDotOp{opBase: newOpBase("edgedot", 2, 2, 2), ix: op.ix}, grad, inputs[1])
+	dAlpha, err := applyOp(&edgeDotOp{opBase: newOpBase("edgedot", 2, 2, 2), ix: op.ix}, grad, inputs[1])
 	if err != nil {
 		return nil, err
 	}
 	// dx[j] = sum_{e: src[e] = j} alpha[e] g[dst[e]]: the same kernel on the reversed edges.
 	rev := &edgeIndex{src: op.ix.dst, dst: op.ix.src, nSrc: op.ix.nDst, nDst: op.ix.nSrc, byDst: op.ix.bySrc, bySrc: op.ix.byDst}
-	dx, err := gorgonia.ApplyOp(&edgeAggregateOp{opBase: newOpBase("edgeaggT", 2, 2, 2), ix: rev}, inputs[0], grad)
+	dx, err := applyOp(&edgeAggregateOp{opBase: newOpBase("edgeaggT", 2, 2, 2), ix: rev}, inputs[0], grad)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (op *edgeDotOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	g, x := ts[0], ts[1]
 	f := x.Shape()[1]
-	out := newLike(x, len(op.ix.src), 1)
+	out := op.newLike(x, len(op.ix.src), 1)
 	switch xd := x.Data().(type) {
 	case []float32:
 		edgeDot(op.ix.src, op.ix.dst, g.Data().([]float32), xd, out.Data().([]float32), f)

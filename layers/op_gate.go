@@ -21,7 +21,7 @@ func GateMix(z, a, b *gorgonia.Node) (*gorgonia.Node, error) {
 	if !z.Shape().Eq(a.Shape()) || !z.Shape().Eq(b.Shape()) || z.Dims() != 2 {
 		return nil, fmt.Errorf("layers: GateMix of %v, %v, %v: %w", z.Shape(), a.Shape(), b.Shape(), ErrShape)
 	}
-	return gorgonia.ApplyOp(&gateMixOp{opBase: newOpBase("gatemix", 2, 2, 2, 2)}, z, a, b)
+	return applyOp(&gateMixOp{opBase: newOpBase("gatemix", 2, 2, 2, 2)}, z, a, b)
 }
 
 func (op *gateMixOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -34,14 +34,14 @@ func (op *gateMixOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := newLike(ts[0], ts[0].Shape()...)
+	out := op.newLike(ts[0], ts[0].Shape()...)
 	switch z := ts[0].Data().(type) {
 	case []float32:
-		sig := make([]float32, len(z))
+		sig := alloc[float32](op.ar, len(z), false)
 		op.sig = sig
 		gateMix(z, ts[1].Data().([]float32), ts[2].Data().([]float32), out.Data().([]float32), sig)
 	case []float64:
-		sig := make([]float64, len(z))
+		sig := alloc[float64](op.ar, len(z), false)
 		op.sig = sig
 		gateMix(z, ts[1].Data().([]float64), ts[2].Data().([]float64), out.Data().([]float64), sig)
 	}
@@ -53,7 +53,7 @@ func (op *gateMixOp) DiffWRT(int) []bool { return []bool{true, true, true} }
 func (op *gateMixOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
 	out := make(gorgonia.Nodes, 3)
 	for w := 0; w < 3; w++ {
-		n, err := gorgonia.ApplyOp(&gateMixGradOp{opBase: newOpBase(fmt.Sprintf("gatemix'%d", w), 2, 2, 2, 2, 2), which: w, fwd: op}, inputs[0], inputs[1], inputs[2], grad)
+		n, err := applyOp(&gateMixGradOp{opBase: newOpBase(fmt.Sprintf("gatemix'%d", w), 2, 2, 2, 2, 2), which: w, fwd: op}, inputs[0], inputs[1], inputs[2], grad)
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +102,7 @@ func (op *gateMixGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := newLike(ts[0], ts[0].Shape()...)
+	out := op.newLike(ts[0], ts[0].Shape()...)
 	switch z := ts[0].Data().(type) {
 	case []float32:
 		sig, _ := op.fwd.sig.([]float32)

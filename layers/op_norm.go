@@ -53,7 +53,7 @@ func LayerNorm(x *gorgonia.Node, eps float64) (*gorgonia.Node, error) {
 	if !(eps > 0) {
 		return nil, fmt.Errorf("layers: LayerNorm epsilon %v: %w", eps, ErrConfig)
 	}
-	return gorgonia.ApplyOp(&layerNormOp{opBase: newOpBase("layernorm", 2, 2), eps: eps, st: &normState{}}, x)
+	return applyOp(&layerNormOp{opBase: newOpBase("layernorm", 2, 2), eps: eps, st: &normState{}}, x)
 }
 
 func (op *layerNormOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -67,7 +67,7 @@ func (op *layerNormOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 		return nil, err
 	}
 	n, f := x.Shape()[0], x.Shape()[1]
-	out := newLike(x, n, f)
+	out := op.newLike(x, n, f)
 	op.st.mean, op.st.invStd = make([]float64, n), make([]float64, n)
 	switch xd := x.Data().(type) {
 	case []float32:
@@ -81,7 +81,7 @@ func (op *layerNormOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 func (op *layerNormOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *layerNormOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	g, err := gorgonia.ApplyOp(&layerNormGradOp{opBase: newOpBase("layernorm'", 2, 2, 2), st: op.st}, inputs[0], grad)
+	g, err := applyOp(&layerNormGradOp{opBase: newOpBase("layernorm'", 2, 2, 2), st: op.st}, inputs[0], grad)
 	return gorgonia.Nodes{g}, err
 }
 
@@ -127,7 +127,7 @@ func (op *layerNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	x, g := ts[0], ts[1]
 	n, f := x.Shape()[0], x.Shape()[1]
-	out := newLike(x, n, f)
+	out := op.newLike(x, n, f)
 	switch xd := x.Data().(type) {
 	case []float32:
 		layerNormGrad(xd, g.Data().([]float32), out.Data().([]float32), n, f, op.st)
@@ -181,7 +181,7 @@ func batchNormNode(x, gamma, beta *gorgonia.Node, eps float64, st *normState) (*
 	if x.Dims() != 2 || gamma.Dims() != 2 || beta.Dims() != 2 || gamma.Shape()[1] != x.Shape()[1] || beta.Shape()[1] != x.Shape()[1] {
 		return nil, fmt.Errorf("layers: BatchNorm of %v with gamma %v, beta %v: %w", x.Shape(), gamma.Shape(), beta.Shape(), ErrShape)
 	}
-	return gorgonia.ApplyOp(&batchNormOp{opBase: newOpBase("batchnorm", 2, 2, 2, 2), eps: eps, st: st}, x, gamma, beta)
+	return applyOp(&batchNormOp{opBase: newOpBase("batchnorm", 2, 2, 2, 2), eps: eps, st: st}, x, gamma, beta)
 }
 
 // actFuncs returns the activation and its derivative for a kernel's element type: float32
@@ -237,7 +237,7 @@ func (op *batchNormOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	x, gm, bt := ts[0], ts[1], ts[2]
 	n, f := x.Shape()[0], x.Shape()[1]
-	out := newLike(x, n, f)
+	out := op.newLike(x, n, f)
 	switch xd := x.Data().(type) {
 	case []float32:
 		if !op.st.fixed {
@@ -289,15 +289,15 @@ func (op *batchNormOp) DiffWRT(int) []bool { return []bool{true, true, true} }
 
 func (op *batchNormOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
 	x, gamma, beta := inputs[0], inputs[1], inputs[2]
-	dx, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'x", 2, 2, 2, 2, 2), st: op.st, which: 0}, x, gamma, beta, grad)
+	dx, err := applyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'x", 2, 2, 2, 2, 2), st: op.st, which: 0}, x, gamma, beta, grad)
 	if err != nil {
 		return nil, err
 	}
-	dg, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'gamma", 2, 2, 2, 2, 2), st: op.st, which: 1}, x, gamma, beta, grad)
+	dg, err := applyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'gamma", 2, 2, 2, 2, 2), st: op.st, which: 1}, x, gamma, beta, grad)
 	if err != nil {
 		return nil, err
 	}
-	db, err := gorgonia.ApplyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'beta", 2, 2, 2, 2, 2), st: op.st, which: 2}, x, gamma, beta, grad)
+	db, err := applyOp(&batchNormGradOp{opBase: newOpBase("batchnorm'beta", 2, 2, 2, 2, 2), st: op.st, which: 2}, x, gamma, beta, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -399,15 +399,15 @@ func (op *batchNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	n, f := x.Shape()[0], x.Shape()[1]
 	var out *tensor.Dense
 	if op.which == 0 {
-		out = newLike(x, n, f)
+		out = op.newLike(x, n, f)
 	} else {
-		out = newLike(x, 1, f)
+		out = op.newLike(x, 1, f)
 	}
 	switch xd := x.Data().(type) {
 	case []float32:
-		batchNormGrad(op.which, xd, ts[1].Data().([]float32), ts[2].Data().([]float32), ts[3].Data().([]float32), out.Data().([]float32), n, f, op.st)
+		batchNormGrad(op.ar, op.which, xd, ts[1].Data().([]float32), ts[2].Data().([]float32), ts[3].Data().([]float32), out.Data().([]float32), n, f, op.st)
 	case []float64:
-		batchNormGrad(op.which, xd, ts[1].Data().([]float64), ts[2].Data().([]float64), ts[3].Data().([]float64), out.Data().([]float64), n, f, op.st)
+		batchNormGrad(op.ar, op.which, xd, ts[1].Data().([]float64), ts[2].Data().([]float64), ts[3].Data().([]float64), out.Data().([]float64), n, f, op.st)
 	}
 	return out, nil
 }
@@ -446,7 +446,7 @@ func bnSums[T float](x, g []T, n, f int, st *normState) (sg, sgy []float64) {
 
 // preActivationGrad returns g ⊙ act'(y) with y = x scale + shift recomputed per column, or g
 // itself when no activation is fused.
-func preActivationGrad[T float](x, gamma, beta, g []T, n, f int, st *normState) []T {
+func preActivationGrad[T float](ar *arena, x, gamma, beta, g []T, n, f int, st *normState) []T {
 	_, df := actFuncs[T](st.act, st.slope)
 	if df == nil {
 		return g
@@ -456,7 +456,7 @@ func preActivationGrad[T float](x, gamma, beta, g []T, n, f int, st *normState) 
 		sc := float64(gamma[j]) * st.invStd[j]
 		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
 	}
-	gy := make([]T, len(g))
+	gy := alloc[T](ar, len(g), false) // every element is written below
 	// The two common cases run inline; others call the derivative function.
 	x32, _ := any(x).([]float32)
 	switch {
@@ -480,6 +480,8 @@ func preActivationGrad[T float](x, gamma, beta, g []T, n, f int, st *normState) 
 				for j := range or {
 					if xr[j]*scale[j]+shift[j] > 0 {
 						or[j] = gr[j]
+					} else {
+						or[j] = 0
 					}
 				}
 			}
@@ -501,12 +503,12 @@ func preActivationGrad[T float](x, gamma, beta, g []T, n, f int, st *normState) 
 // pass by the first of the three gradient ops.
 type gradCache[T float] struct{ gy []T }
 
-func batchNormGrad[T float](which int, x, gamma, beta, g, out []T, n, f int, st *normState) {
+func batchNormGrad[T float](ar *arena, which int, x, gamma, beta, g, out []T, n, f int, st *normState) {
 	if len(g) == 0 {
 		return
 	}
 	if st.gKey != any(&g[0]) || st.sg == nil {
-		gy := preActivationGrad(x, gamma, beta, g, n, f, st)
+		gy := preActivationGrad(ar, x, gamma, beta, g, n, f, st)
 		st.gKey = any(&g[0])
 		st.gy = gradCache[T]{gy}
 		st.sg, st.sgy = bnSums(x, gy, n, f, st) // in evaluation mode dgamma and dbeta need them too

@@ -27,7 +27,7 @@ func SegmentSoftmax(x *gorgonia.Node, seg []int, n int) (*gorgonia.Node, error) 
 	if err != nil {
 		return nil, fmt.Errorf("layers: SegmentSoftmax: %w", err)
 	}
-	return gorgonia.ApplyOp(&segmentSoftmaxOp{opBase: newOpBase("segsoftmax", 2, 2), seg: s}, x)
+	return applyOp(&segmentSoftmaxOp{opBase: newOpBase("segsoftmax", 2, 2), seg: s}, x)
 }
 
 func (op *segmentSoftmaxOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -41,7 +41,7 @@ func (op *segmentSoftmaxOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 		return nil, err
 	}
 	h := x.Shape()[1]
-	out := newLike(x, x.Shape()...)
+	out := op.newLike(x, x.Shape()...)
 	switch xd := x.Data().(type) {
 	case []float32:
 		segmentSoftmax(op.seg, xd, out.Data().([]float32), h)
@@ -54,7 +54,7 @@ func (op *segmentSoftmaxOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 func (op *segmentSoftmaxOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *segmentSoftmaxOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	g, err := gorgonia.ApplyOp(&segmentSoftmaxGradOp{opBase: newOpBase("segsoftmax'", 2, 2, 2), seg: op.seg}, output, grad)
+	g, err := applyOp(&segmentSoftmaxGradOp{opBase: newOpBase("segsoftmax'", 2, 2, 2), seg: op.seg}, output, grad)
 	return gorgonia.Nodes{g}, err
 }
 
@@ -112,7 +112,7 @@ func (op *segmentSoftmaxGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error)
 	}
 	y, g := ts[0], ts[1]
 	h := y.Shape()[1]
-	out := newLike(y, y.Shape()...)
+	out := op.newLike(y, y.Shape()...)
 	switch yd := y.Data().(type) {
 	case []float32:
 		segmentSoftmaxGrad(op.seg, yd, g.Data().([]float32), out.Data().([]float32), h)

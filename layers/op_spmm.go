@@ -20,7 +20,7 @@ func SparseMatMul(a *Sparse, x *gorgonia.Node) (*gorgonia.Node, error) {
 		return nil, fmt.Errorf("layers: sparse product of %d x %d with %v: %w", a.Rows, a.Cols, x.Shape(), ErrShape)
 	}
 	op := &spmmOp{opBase: newOpBase("spmm", 2, 2), a: a}
-	return gorgonia.ApplyOp(op, x)
+	return applyOp(op, x)
 }
 
 // Gather returns the rows idx of x ([n, F] -> [len(idx), F]); repeated indices are allowed and
@@ -29,7 +29,8 @@ func Gather(x *gorgonia.Node, idx []int) (*gorgonia.Node, error) {
 	if x.Dims() != 2 {
 		return nil, fmt.Errorf("layers: Gather from %v: %w", x.Shape(), ErrShape)
 	}
-	a, err := GatherMatrix(idx, x.Shape()[0])
+	n := x.Shape()[0]
+	a, err := arenaOf(x.Graph()).sparseFor(idx, n, 'g', func() (*Sparse, error) { return GatherMatrix(idx, n) })
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,11 @@ func scatter(x *gorgonia.Node, idx []int, n int, mean bool) (*gorgonia.Node, err
 	if x.Dims() != 2 || x.Shape()[0] != len(idx) {
 		return nil, fmt.Errorf("layers: scatter of %v with %d indices: %w", x.Shape(), len(idx), ErrShape)
 	}
-	a, err := ScatterMatrix(idx, n, mean)
+	kind := byte('s')
+	if mean {
+		kind = 'm'
+	}
+	a, err := arenaOf(x.Graph()).sparseFor(idx, n, kind, func() (*Sparse, error) { return ScatterMatrix(idx, n, mean) })
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +80,7 @@ func (op *spmmOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 		return nil, err
 	}
 	f := x.Shape()[1]
-	out := newLike(x, op.a.Rows, f)
+	out := op.newLike(x, op.a.Rows, f)
 	switch xd := x.Data().(type) {
 	case []float32:
 		spmm(op.a, xd, out.Data().([]float32), f)
@@ -90,7 +95,7 @@ func (op *spmmOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 func (op *spmmOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *spmmOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	g, err := gorgonia.ApplyOp(&spmmOp{opBase: newOpBase("spmmT", 2, 2), a: op.a.T()}, grad)
+	g, err := applyOp(&spmmOp{opBase: newOpBase("spmmT", 2, 2), a: op.a.T()}, grad)
 	if err != nil {
 		return nil, err
 	}

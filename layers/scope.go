@@ -22,11 +22,13 @@ type Scope struct {
 	ps    *Params
 	bound map[*Param]*gorgonia.Node
 	after []func() error
+	ar    *arena // the buffers of the ops' values, given back to the pool when Run ends
 }
 
 // NewScope starts a fresh graph over ps; train selects batch statistics and gradients.
 func NewScope(ps *Params, train bool) *Scope {
-	return &Scope{G: gorgonia.NewGraph(), Train: train, ps: ps, bound: map[*Param]*gorgonia.Node{}}
+	g := gorgonia.NewGraph()
+	return &Scope{G: g, Train: train, ps: ps, bound: map[*Param]*gorgonia.Node{}, ar: newArena(g)}
 }
 
 // Params is the parameter store the scope binds.
@@ -69,7 +71,7 @@ func (s *Scope) InputTensor(name string, t *tensor.Dense) *gorgonia.Node {
 // AfterRun registers f to run after the graph has been computed (in registration order).
 func (s *Scope) AfterRun(f func() error) { s.after = append(s.after, f) }
 
-// Result is what Run computed.
+// Result is what Run computed. It owns its memory: nothing in it is a value of the graph.
 type Result struct {
 	Loss   float64         // the value of the loss node, if one was given
 	Values []*tensor.Dense // copies of the fetched nodes' values, in order
@@ -79,7 +81,8 @@ type Result struct {
 // respect to every bound learnable parameter are computed and copied into Param.Grad (the
 // gradients of learnables that were not bound are zeroed). The fetched nodes' values are copied
 // out at the moment they are computed (later ops may reuse their memory). A non-finite loss is
-// an error naming it.
+// an error naming it. When Run returns, the memory of the graph's values goes back to the
+// pool for the next Scope (arena.go): read values through Result, never through the nodes.
 func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, error) {
 	vals := make([]gorgonia.Value, len(fetch))
 	for i, n := range fetch {
@@ -116,6 +119,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 	defer func() {
 		vm.Reset()
 		runtime.SetFinalizer(vm, nil)
+		s.ar.release()
 	}()
 	if err := vm.RunAll(); err != nil {
 		return nil, fmt.Errorf("layers: running the graph: %w", err)
@@ -126,7 +130,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		if err != nil {
 			return nil, err
 		}
-		res.Values[i] = d
+		res.Values[i] = d.Clone().(*tensor.Dense)
 	}
 	if loss != nil {
 		lv := toFloat64s(lossTensor(lossVal))

@@ -239,7 +239,7 @@ func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.
 		if c, err = m.conv[i].Forward(s, c, &b.Edges); err != nil {
 			return nil, fmt.Errorf("models: layer %d conv: %w", i, err)
 		}
-		if hcg, err = gorgonia.Add(c, prevCG); err != nil {
+		if hcg, err = layers.Add(c, prevCG); err != nil {
 			return nil, err
 		}
 		sp, err := layers.Spread(s, m.spread[i], hog, hcg, b.Assign, relF, attr)
@@ -260,7 +260,7 @@ func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.
 		if h, err = m.mlps[i].Forward(s, h); err != nil {
 			return nil, err
 		}
-		if hog, err = gorgonia.Add(h, prevOG); err != nil {
+		if hog, err = layers.Add(h, prevOG); err != nil {
 			return nil, err
 		}
 	}

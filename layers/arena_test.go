@@ -1,0 +1,168 @@
+package layers
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/ncgn/ncgn/graphs"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+func TestSizeClass(t *testing.T) {
+	for n := 1; n < 1<<20; n += 1 + n/37 {
+		c := sizeClass(n)
+		if c < n || float64(c-n) > float64(n)/8 {
+			t.Fatalf("sizeClass(%d) = %d: below n or more than 1/8 waste", n, c)
+		}
+		if sizeClass(c) != c {
+			t.Fatalf("sizeClass(%d) = %d is not a class of its own (%d)", n, c, sizeClass(c))
+		}
+	}
+}
+
+// poisonPool fills every free buffer of the pool with NaN and returns how many there are.
+func poisonPool() int {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	count := 0
+	for _, list := range pool.f32 {
+		for _, p := range list {
+			for i := range p.buf {
+				p.buf[i] = float32(math.NaN())
+			}
+			count++
+		}
+	}
+	for _, list := range pool.f64 {
+		for _, p := range list {
+			for i := range p.buf {
+				p.buf[i] = math.NaN()
+			}
+			count++
+		}
+	}
+	return count
+}
+
+// TestArena_ReusedBuffersChangeNothing runs one training step of every layer twice: the
+// first on fresh memory, the second with the pool's buffers (all of them filled with NaN
+// first). An op that reads a buffer it has not written, or a value released too early, turns
+// the second run's numbers into NaN or changes them; they must be identical bit for bit.
+func TestArena_ReusedBuffersChangeNothing(t *testing.T) {
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		t.Run(dt.String(), func(t *testing.T) {
+			const n, w, supers = 700, 32, 40 // n x w = 22,400 values: above arenaMinLen
+			ps, err := NewParams(dt, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lift, err := NewMLP(ps, "lift", MLPConfig{Dims: []int{4, w, w}, Norm: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg := MessageConfig{Width: w, PosDim: 3, AttrDim: 2}
+			coarsen, err := NewMessage(ps, "coarsen", msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spread, err := NewMessage(ps, "spread", msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gat, err := NewGATConv(ps, "gat", GATConfig{In: w, Out: w})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gcn, err := NewGCNConv(ps, "gcn", GCNConfig{In: w, Out: w})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gate, err := NewGate(ps, "gate", w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := NewMLP(ps, "out", MLPConfig{Dims: []int{w, w, 3}, Norm: true, PlainLast: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewSource(8))
+			randn := func(k int) []float64 {
+				v := make([]float64, k)
+				for i := range v {
+					v[i] = rng.NormFloat64()
+				}
+				return v
+			}
+			x, rel, attr := randn(n*4), randn(n*3), randn(n*2)
+			assign := make([]int, n)
+			for i := range assign {
+				assign[i] = rng.Intn(supers)
+			}
+			e := &graphs.Edges{}
+			for i := 0; i < supers; i++ {
+				for k := 0; k < 5; k++ {
+					e.Src, e.Dst = append(e.Src, rng.Intn(supers)), append(e.Dst, i)
+				}
+			}
+			step := func() (float64, []float64, [][]float64) {
+				s := NewScope(ps, true)
+				must := func(n *gorgonia.Node, err error) *gorgonia.Node {
+					t.Helper()
+					if err != nil {
+						t.Fatal(err)
+					}
+					return n
+				}
+				xn := must(s.Input("x", x, n, 4))
+				reln := must(s.Input("rel", rel, n, 3))
+				attrn := must(s.Input("attr", attr, n, 2))
+				h := must(lift.Forward(s, xn))
+				hc := must(ScatterMean(h, assign, supers))
+				c := must(Coarsen(s, coarsen, h, hc, assign, reln, attrn))
+				c = must(gat.Forward(s, c, e))
+				c = must(gcn.Forward(s, c, e))
+				sp := must(Spread(s, spread, h, c, assign, reln, attrn))
+				h = must(gate.Forward(s, h, sp))
+				h = must(Add(h, sp, h))
+				y := must(out.Forward(s, h))
+				loss := must(gorgonia.Mean(must(gorgonia.Square(y))))
+				res, err := s.Run(loss, y)
+				if err != nil {
+					t.Fatal(err)
+				}
+				grads := make([][]float64, len(ps.list))
+				for i, p := range ps.list {
+					if p.Learnable {
+						grads[i] = toFloat64s(p.Grad)
+					}
+				}
+				return res.Loss, toFloat64s(res.Values[0]), grads
+			}
+			loss1, y1, g1 := step()
+			if poisonPool() == 0 {
+				t.Fatal("the first step left nothing in the pool")
+			}
+			hits := pool.hits
+			loss2, y2, g2 := step()
+			if pool.hits == hits {
+				t.Fatal("the second step reused no buffer")
+			}
+			if math.Float64bits(loss1) != math.Float64bits(loss2) {
+				t.Fatalf("loss %v on fresh memory, %v on reused memory", loss1, loss2)
+			}
+			same := func(what string, a, b []float64) {
+				for i := range a {
+					if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+						t.Fatalf("%s element %d: %v on fresh memory, %v on reused memory", what, i, a[i], b[i])
+					}
+				}
+			}
+			same("output", y1, y2)
+			for i := range g1 {
+				same("gradient "+ps.list[i].Name, g1[i], g2[i])
+			}
+		})
+	}
+}

@@ -1,0 +1,249 @@
+package layers
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// gemmer is the part of a BLAS the matrix product needs: gonum's pure-Go implementation by
+// default, OpenBLAS with -tags openblas (blas_gonum.go, blas_openblas.go).
+type gemmer interface {
+	Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+	Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int)
+}
+
+// matMulOp computes op(A)·op(B) for 2-D A and B, op being the identity or the transpose.
+type matMulOp struct {
+	opBase
+	transA, transB bool
+}
+
+// MatMul returns the matrix product a·b of a [m, k] and b [k, n] ([m, n]), gorgonia.Mul's
+// product with its output taken from the Scope's arena (arena.go) and the BLAS of the build.
+// Gradients: dA = G·Bᵀ, dB = Aᵀ·G, themselves transposed products.
+func MatMul(a, b *gorgonia.Node) (*gorgonia.Node, error) {
+	return matMul(a, b, false, false)
+}
+
+func matMul(a, b *gorgonia.Node, transA, transB bool) (*gorgonia.Node, error) {
+	name := "matmul"
+	if transA {
+		name += "ᵀ·"
+	}
+	if transB {
+		name += "·ᵀ"
+	}
+	op := &matMulOp{opBase: newOpBase(name, 2, 2, 2), transA: transA, transB: transB}
+	if _, err := op.InferShape(a.Shape(), b.Shape()); err != nil {
+		return nil, err
+	}
+	return applyOp(op, a, b)
+}
+
+// dims returns m, k of op(A) and n of op(B) for the shapes of A and B.
+func (op *matMulOp) dims(sa, sb tensor.Shape) (m, k, kb, n int, err error) {
+	if len(sa) != 2 || len(sb) != 2 {
+		return 0, 0, 0, 0, fmt.Errorf("layers: %s of %v and %v: %w", op.name, sa, sb, ErrShape)
+	}
+	m, k = sa[0], sa[1]
+	if op.transA {
+		m, k = k, m
+	}
+	kb, n = sb[0], sb[1]
+	if op.transB {
+		kb, n = n, kb
+	}
+	if k != kb {
+		return 0, 0, 0, 0, fmt.Errorf("layers: %s of %v and %v: inner dimensions %d and %d: %w", op.name, sa, sb, k, kb, ErrShape)
+	}
+	return m, k, kb, n, nil
+}
+
+func (op *matMulOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	sa, err := shapeOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	sb, err := shapeOf(in[1])
+	if err != nil {
+		return nil, err
+	}
+	m, _, _, n, err := op.dims(sa, sb)
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{m, n}, nil
+}
+
+func (op *matMulOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	ts, err := denseInputs(in)
+	if err != nil {
+		return nil, err
+	}
+	a, b := ts[0], ts[1]
+	m, k, _, n, err := op.dims(a.Shape(), b.Shape())
+	if err != nil {
+		return nil, err
+	}
+	if a.Dtype() != b.Dtype() {
+		return nil, fmt.Errorf("layers: %s of %v and %v: %w", op.name, a.Dtype(), b.Dtype(), ErrShape)
+	}
+	out := op.newUninit(a, m, n)
+	tA, tB := blas.NoTrans, blas.NoTrans
+	if op.transA {
+		tA = blas.Trans
+	}
+	if op.transB {
+		tB = blas.Trans
+	}
+	lda, ldb := a.Shape()[1], b.Shape()[1]
+	switch ad := a.Data().(type) {
+	case []float32:
+		c := out.Data().([]float32)
+		if k == 0 {
+			clear(c)
+			break
+		}
+		blasImpl.Sgemm(tA, tB, m, n, k, 1, ad, lda, b.Data().([]float32), ldb, 0, c, n)
+	case []float64:
+		c := out.Data().([]float64)
+		if k == 0 {
+			clear(c)
+			break
+		}
+		blasImpl.Dgemm(tA, tB, m, n, k, 1, ad, lda, b.Data().([]float64), ldb, 0, c, n)
+	default:
+		return nil, fmt.Errorf("layers: %s on %v: %w", op.name, a.Dtype(), ErrShape)
+	}
+	return out, nil
+}
+
+func (op *matMulOp) DiffWRT(int) []bool { return []bool{true, true} }
+
+// SymDiff: for C = op(A)·op(B) with upstream gradient G,
+//
+//	C = A·B:    dA = G·Bᵀ,  dB = Aᵀ·G
+//	C = A·Bᵀ:   dA = G·B,   dB = Gᵀ·A
+//	C = Aᵀ·B:   dA = B·Gᵀ,  dB = A·G
+//	C = Aᵀ·Bᵀ:  dA = Bᵀ·Gᵀ, dB = Gᵀ·Aᵀ
+func (op *matMulOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	a, b := inputs[0], inputs[1]
+	var da, db *gorgonia.Node
+	var err error
+	switch {
+	case !op.transA && !op.transB:
+		if da, err = matMul(grad, b, false, true); err == nil {
+			db, err = matMul(a, grad, true, false)
+		}
+	case !op.transA && op.transB:
+		if da, err = matMul(grad, b, false, false); err == nil {
+			db, err = matMul(grad, a, true, false)
+		}
+	case op.transA && !op.transB:
+		if da, err = matMul(b, grad, false, true); err == nil {
+			db, err = matMul(a, grad, false, false)
+		}
+	default:
+		if da, err = matMul(b, grad, true, true); err == nil {
+			db, err = matMul(grad, a, true, true)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return gorgonia.Nodes{da, db}, nil
+}
+
+// addOp computes the element-wise sum of its inputs, all of one shape, in one pass.
+type addOp struct{ opBase }
+
+// Add returns the element-wise sum of two or more nodes of the same shape (one pass over the
+// data and one output buffer from the Scope's arena, where chained gorgonia.Adds take one pass
+// and a fresh buffer each). The gradient of every input is the upstream gradient.
+func Add(xs ...*gorgonia.Node) (*gorgonia.Node, error) {
+	if len(xs) < 2 {
+		return nil, fmt.Errorf("layers: Add of %d nodes: %w (need at least two)", len(xs), ErrShape)
+	}
+	dims := make([]int, len(xs))
+	for i, x := range xs {
+		if !x.Shape().Eq(xs[0].Shape()) {
+			return nil, fmt.Errorf("layers: Add of %v and %v: %w", xs[0].Shape(), x.Shape(), ErrShape)
+		}
+		dims[i] = x.Dims()
+	}
+	return applyOp(&addOp{newOpBase(fmt.Sprintf("add%d", len(xs)), xs[0].Dims(), dims...)}, xs...)
+}
+
+func (op *addOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	s, err := shapeOf(in[0])
+	return s.Clone(), err
+}
+
+func (op *addOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	ts, err := denseInputs(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts[1:] {
+		if t.Shape().TotalSize() != ts[0].Shape().TotalSize() || t.Dtype() != ts[0].Dtype() {
+			return nil, fmt.Errorf("layers: %s of %v %v and %v %v: %w", op.name, ts[0].Shape(), ts[0].Dtype(), t.Shape(), t.Dtype(), ErrShape)
+		}
+	}
+	out := op.newUninit(ts[0], ts[0].Shape()...)
+	switch out.Dtype() {
+	case tensor.Float32:
+		addAll(out.Data().([]float32), dataOf[float32](ts))
+	case tensor.Float64:
+		addAll(out.Data().([]float64), dataOf[float64](ts))
+	default:
+		return nil, fmt.Errorf("layers: %s on %v: %w", op.name, out.Dtype(), ErrShape)
+	}
+	return out, nil
+}
+
+func (op *addOp) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+
+func (op *addOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	g := make(gorgonia.Nodes, len(inputs))
+	for i := range g {
+		g[i] = grad
+	}
+	return g, nil
+}
+
+// dataOf returns the backing slices of ts, which all hold T.
+func dataOf[T float](ts []*tensor.Dense) [][]T {
+	d := make([][]T, len(ts))
+	for i, t := range ts {
+		d[i] = t.Data().([]T)
+	}
+	return d
+}
+
+// addAll writes the element-wise sum of xs into out, in parallel over blocks of elements.
+func addAll[T float](out []T, xs [][]T) {
+	const block = 1024
+	n := len(out)
+	parallelFor((n+block-1)/block, block*len(xs), func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			s, e := b*block, min((b+1)*block, n)
+			o := out[s:e]
+			copy(o, xs[0][s:e])
+			for _, x := range xs[1:] {
+				x = x[s:e]
+				for j := range o {
+					o[j] += x[j]
+				}
+			}
+		}
+	})
+}

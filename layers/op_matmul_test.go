@@ -1,0 +1,124 @@
+package layers
+
+import (
+	"errors"
+	"math"
+	"math/rand"
+	"testing"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+func TestMatMul_Grad(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		transA, transB bool
+		sa, sb         []int
+	}{
+		{"A·B", false, false, []int{4, 3}, []int{3, 5}},
+		{"A·Bᵀ", false, true, []int{4, 3}, []int{5, 3}},
+		{"Aᵀ·B", true, false, []int{3, 4}, []int{3, 5}},
+		{"Aᵀ·Bᵀ", true, true, []int{3, 4}, []int{5, 3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewSource(11))
+			checkGrad(t, []*tensor.Dense{randDense(rng, tc.sa...), randDense(rng, tc.sb...)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+				return matMul(xs[0], xs[1], tc.transA, tc.transB)
+			}, 0, 1)
+		})
+	}
+}
+
+// TestMatMul_Forward compares every transpose variant with the triple loop.
+func TestMatMul_Forward(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	a, b := randDense(rng, 6, 7), randDense(rng, 7, 5)
+	at := a.Clone().(*tensor.Dense)
+	if err := at.T(); err != nil {
+		t.Fatal(err)
+	}
+	if err := at.Transpose(); err != nil {
+		t.Fatal(err)
+	}
+	bt := b.Clone().(*tensor.Dense)
+	if err := bt.T(); err != nil {
+		t.Fatal(err)
+	}
+	if err := bt.Transpose(); err != nil {
+		t.Fatal(err)
+	}
+	ad, bd := a.Data().([]float64), b.Data().([]float64)
+	want := make([]float64, 6*5)
+	for i := 0; i < 6; i++ {
+		for j := 0; j < 5; j++ {
+			for k := 0; k < 7; k++ {
+				want[i*5+j] += ad[i*7+k] * bd[k*5+j]
+			}
+		}
+	}
+	zero := tensor.New(tensor.WithShape(6, 5), tensor.WithBacking(make([]float64, 30)))
+	for _, tc := range []struct {
+		name           string
+		x, y           *tensor.Dense
+		transA, transB bool
+	}{
+		{"A·B", a, b, false, false},
+		{"A·Bᵀ", a, bt, false, true},
+		{"Aᵀ·B", at, b, true, false},
+		{"Aᵀ·Bᵀ", at, bt, true, true},
+	} {
+		_, out, _ := evalLoss(t, []*tensor.Dense{tc.x, tc.y}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+			return matMul(xs[0], xs[1], tc.transA, tc.transB)
+		}, zero, false)
+		for i, v := range out.Data().([]float64) {
+			if math.Abs(v-want[i]) > 1e-12 {
+				t.Fatalf("%s: element %d is %v, want %v", tc.name, i, v, want[i])
+			}
+		}
+	}
+}
+
+func TestMatMul_Shapes(t *testing.T) {
+	g := gorgonia.NewGraph()
+	a := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(4, 3), gorgonia.WithName("a"))
+	b := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(4, 3), gorgonia.WithName("b"))
+	if _, err := MatMul(a, b); !errors.Is(err, ErrShape) {
+		t.Fatalf("[4,3]·[4,3]: got %v, want ErrShape", err)
+	}
+	if _, err := Add(a); !errors.Is(err, ErrShape) {
+		t.Fatalf("Add of one node: got %v, want ErrShape", err)
+	}
+	c := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(3, 4), gorgonia.WithName("c"))
+	if _, err := Add(a, c); !errors.Is(err, ErrShape) {
+		t.Fatalf("Add of [4,3] and [3,4]: got %v, want ErrShape", err)
+	}
+}
+
+func TestAdd_Grad(t *testing.T) {
+	rng := rand.New(rand.NewSource(13))
+	in := []*tensor.Dense{randDense(rng, 5, 3), randDense(rng, 5, 3), randDense(rng, 5, 3)}
+	checkGrad(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		// x0 is used twice, so its gradient is accumulated by gorgonia across two uses.
+		s, err := Add(xs[0], xs[1], xs[2])
+		if err != nil {
+			return nil, err
+		}
+		return Add(s, xs[0])
+	}, 0, 1, 2)
+}
+
+// TestAdd_Forward checks a sum larger than one parallel block against a plain loop.
+func TestAdd_Forward(t *testing.T) {
+	rng := rand.New(rand.NewSource(14))
+	in := []*tensor.Dense{randDense(rng, 300, 70), randDense(rng, 300, 70), randDense(rng, 300, 70)}
+	_, out, _ := evalLoss(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return Add(xs...)
+	}, randDense(rng, 300, 70), false)
+	for i, v := range out.Data().([]float64) {
+		want := in[0].Data().([]float64)[i] + in[1].Data().([]float64)[i] + in[2].Data().([]float64)[i]
+		if v != want {
+			t.Fatalf("element %d: %v, want %v", i, v, want)
+		}
+	}
+}
