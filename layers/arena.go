@@ -46,8 +46,8 @@ type bufferPool struct {
 	mu   sync.Mutex
 	gen  uint64
 	hits int // buffers handed out again (for tests and diagnostics)
-	f32 map[int][]pooled[float32]
-	f64 map[int][]pooled[float64]
+	f32  map[int][]pooled[float32]
+	f64  map[int][]pooled[float64]
 }
 
 var pool = &bufferPool{f32: map[int][]pooled[float32]{}, f64: map[int][]pooled[float64]{}}
