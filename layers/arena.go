@@ -82,13 +82,14 @@ func trim[T float](m map[int][]pooled[T], gen uint64) {
 }
 
 // arena records the pooled buffers one Scope's ops took, to give them back when it ends, and
-// the gather and scatter matrices its layers built (a DMP step gathers and scatters by the same
-// cluster assignment in every layer, forward and backward).
+// the index structures its layers derived from the step's graph (a DMP step gathers and
+// scatters by the same cluster assignment, and convolves over the same coarse edges, in every
+// layer, forward and backward): they are built once per step.
 type arena struct {
-	mu     sync.Mutex
-	f32    [][]float32
-	f64    [][]float64
-	sparse map[sparseKey]*Sparse
+	mu   sync.Mutex
+	f32  [][]float32
+	f64  [][]float64
+	memo map[any]any
 }
 
 // sparseKey names a gather or scatter matrix by its index list (the address of its first
@@ -101,30 +102,37 @@ type sparseKey struct {
 	kind byte // 'g' gather, 's' scatter-sum, 'm' scatter-mean
 }
 
-// sparseFor returns the matrix of key from the arena's cache, building it once; a nil arena
-// builds it every time.
-func (a *arena) sparseFor(idx []int, n int, kind byte, build func() (*Sparse, error)) (*Sparse, error) {
-	if a == nil || len(idx) == 0 {
+// memoize returns the value cached in a under key, building it on first use; a nil arena
+// builds it every time. Keys must name inputs that do not change while the Scope lives.
+func memoize[T any](a *arena, key any, build func() (T, error)) (T, error) {
+	if a == nil {
 		return build()
 	}
-	key := sparseKey{idx: &idx[0], len: len(idx), n: n, kind: kind}
 	a.mu.Lock()
-	sp, ok := a.sparse[key]
+	v, ok := a.memo[key]
 	a.mu.Unlock()
 	if ok {
-		return sp, nil
+		return v.(T), nil
 	}
-	sp, err := build()
+	t, err := build()
 	if err != nil {
-		return nil, err
+		return t, err
 	}
 	a.mu.Lock()
-	if a.sparse == nil {
-		a.sparse = map[sparseKey]*Sparse{}
+	if a.memo == nil {
+		a.memo = map[any]any{}
 	}
-	a.sparse[key] = sp
+	a.memo[key] = t
 	a.mu.Unlock()
-	return sp, nil
+	return t, nil
+}
+
+// sparseFor returns the gather or scatter matrix over idx (see sparseKey), built once per arena.
+func (a *arena) sparseFor(idx []int, n int, kind byte, build func() (*Sparse, error)) (*Sparse, error) {
+	if len(idx) == 0 {
+		return build()
+	}
+	return memoize(a, sparseKey{idx: &idx[0], len: len(idx), n: n, kind: kind}, build)
 }
 
 // arenas maps the graph of every Scope to its arena: ops find theirs through the graph of
@@ -215,7 +223,7 @@ func (a *arena) release() {
 	}
 	a.mu.Lock()
 	f32, f64 := a.f32, a.f64
-	a.f32, a.f64, a.sparse = nil, nil, nil
+	a.f32, a.f64, a.memo = nil, nil, nil
 	a.mu.Unlock()
 	pool.mu.Lock()
 	defer pool.mu.Unlock()

@@ -55,6 +55,13 @@ func NewGATConv(ps *Params, name string, cfg GATConfig) (*GATConv, error) {
 	return l, nil
 }
 
+// edgesKey names what a layer derives from a step's edges over n nodes (memoize).
+type edgesKey struct {
+	e    *graphs.Edges
+	n    int
+	what string
+}
+
 // withSelfLoops returns the edges without self loops plus one self loop per node.
 func withSelfLoops(e *graphs.Edges, n int) (src, dst []int, err error) {
 	if e == nil {
@@ -87,10 +94,14 @@ func (l *GATConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 		return nil, wrap(fmt.Errorf("input %v, want [n, %d]: %w", x.Shape(), l.cfg.In, ErrShape))
 	}
 	n := x.Shape()[0]
-	src, dst, err := withSelfLoops(e, n)
+	loops, err := memoize(arenaOf(x.Graph()), edgesKey{e, n, "self-loops"}, func() ([2][]int, error) {
+		src, dst, err := withSelfLoops(e, n)
+		return [2][]int{src, dst}, err
+	})
 	if err != nil {
 		return nil, wrap(err)
 	}
+	src, dst := loops[0], loops[1]
 	h, err := MatMul(x, s.Param(l.W))
 	if err != nil {
 		return nil, wrap(err)

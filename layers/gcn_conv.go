@@ -86,7 +86,8 @@ func (l *GCNConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 	if x.Dims() != 2 || x.Shape()[1] != l.cfg.In {
 		return nil, fmt.Errorf("layers: GCNConv %q: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
 	}
-	a, err := GCNNormalization(e, x.Shape()[0])
+	n := x.Shape()[0]
+	a, err := memoize(arenaOf(x.Graph()), edgesKey{e, n, "gcn-normalization"}, func() (*Sparse, error) { return GCNNormalization(e, n) })
 	if err != nil {
 		return nil, fmt.Errorf("layers: GCNConv %q: %w", l.W.Name, err)
 	}

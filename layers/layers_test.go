@@ -400,3 +400,59 @@ func TestBatchNorm_FusedActivationEqualsSeparate(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchNorm_Float32GradientsMatchFloat64 checks the float32 kernels of the fused
+// BatchNorm + activation backward pass (the GELU table, the branch-free ReLU mask) against the
+// float64 ones, which the finite-difference tests check: the gradients of a Linear before the
+// norm (through dx) and of gamma and beta agree to float32 precision.
+func TestBatchNorm_Float32GradientsMatchFloat64(t *testing.T) {
+	const n, in, f = 300, 3, 8
+	rng := rand.New(rand.NewSource(21))
+	x, r := make([]float64, n*in), make([]float64, n*f)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	for i := range r {
+		r[i] = rng.NormFloat64()
+	}
+	for _, act := range []Activation{GELU, ReLU} {
+		grads := map[tensor.Dtype][][]float64{}
+		for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+			ps, _ := NewParams(dt, 5)
+			lin, _ := NewLinear(ps, "lin", LinearConfig{In: in, Out: f})
+			bn, _ := NewBatchNorm(ps, "bn", BatchNormConfig{Features: f})
+			bn.Gamma.SetFloat64s([]float64{0.5, 1.5, -1, 2, 1, 0.7, -0.2, 1.1})
+			bn.Beta.SetFloat64s([]float64{0.1, -0.3, 0.2, 0, 0.4, -0.1, 0.05, 0.3})
+			s := NewScope(ps, true)
+			xn, _ := s.Input("x", x, n, in)
+			rn, _ := s.Input("r", r, n, f)
+			h, err := lin.Forward(s, xn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			y, err := bn.ForwardAct(s, h, act)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prod, _ := gorgonia.HadamardProd(y, rn)
+			loss, _ := gorgonia.Sum(prod)
+			if _, err := s.Run(loss); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []*Param{lin.W, bn.Gamma, bn.Beta} {
+				grads[dt] = append(grads[dt], toFloat64s(p.Grad))
+			}
+		}
+		for k, name := range []string{"lin.w", "gamma", "beta"} {
+			a, b := grads[tensor.Float32][k], grads[tensor.Float64][k]
+			var diff, norm float64
+			for i := range a {
+				diff += (a[i] - b[i]) * (a[i] - b[i])
+				norm += b[i] * b[i]
+			}
+			if rel := math.Sqrt(diff / norm); rel > 1e-4 || math.IsNaN(rel) {
+				t.Errorf("%s: gradient of %s: float32 differs from float64 by %.3g (relative)", act, name, rel)
+			}
+		}
+	}
+}

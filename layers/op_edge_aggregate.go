@@ -15,15 +15,15 @@ type edgeIndex struct {
 	byDst, bySrc *Sparse // entries are edge ids
 }
 
-func newEdgeIndex(src, dst []int, nSrc, nDst int) (*edgeIndex, error) {
+func newEdgeIndex(ar *arena, src, dst []int, nSrc, nDst int) (*edgeIndex, error) {
 	if len(src) != len(dst) {
 		return nil, fmt.Errorf("layers: %d sources and %d destinations: %w", len(src), len(dst), ErrShape)
 	}
-	byDst, err := ScatterMatrix(dst, nDst, false)
+	byDst, err := ar.sparseFor(dst, nDst, 's', func() (*Sparse, error) { return ScatterMatrix(dst, nDst, false) })
 	if err != nil {
 		return nil, fmt.Errorf("layers: edge destinations: %w", err)
 	}
-	bySrc, err := ScatterMatrix(src, nSrc, false)
+	bySrc, err := ar.sparseFor(src, nSrc, 's', func() (*Sparse, error) { return ScatterMatrix(src, nSrc, false) })
 	if err != nil {
 		return nil, fmt.Errorf("layers: edge sources: %w", err)
 	}
@@ -46,7 +46,7 @@ func EdgeAggregate(alpha, x *gorgonia.Node, src, dst []int, nDst int) (*gorgonia
 	if alpha.Dims() != 2 || alpha.Shape()[0] != len(src) || alpha.Shape()[1] != 1 || x.Dims() != 2 {
 		return nil, fmt.Errorf("layers: EdgeAggregate with alpha %v, x %v, %d edges: %w", alpha.Shape(), x.Shape(), len(src), ErrShape)
 	}
-	ix, err := newEdgeIndex(src, dst, x.Shape()[0], nDst)
+	ix, err := newEdgeIndex(arenaOf(alpha.Graph()), src, dst, x.Shape()[0], nDst)
 	if err != nil {
 		return nil, fmt.Errorf("layers: EdgeAggregate: %w", err)
 	}

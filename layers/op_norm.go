@@ -473,6 +473,24 @@ func preActivationGrad[T float](ar *arena, x, gamma, beta, g []T, n, f int, st *
 				}
 			}
 		})
+	case st.act == ReLU && x32 != nil:
+		// Branch-free: the pre-activation's sign is random, so a branch mispredicts half the
+		// time. y > 0 exactly when the bits of y, read as an int32, are positive (+0 and -0
+		// are not); the mask keeps g there and clears it elsewhere.
+		g32, gy32 := any(g).([]float32), any(gy).([]float32)
+		sc32, sh32 := any(scale).([]float32), any(shift).([]float32)
+		parallelFor(n, 2*f, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				xr, gr, or := x32[i*f:(i+1)*f], g32[i*f:(i+1)*f], gy32[i*f:(i+1)*f]
+				sc, sh := sc32[:len(or)], sh32[:len(or)]
+				xr, gr = xr[:len(or)], gr[:len(or)]
+				for j := range or {
+					b := int32(math.Float32bits(xr[j]*sc[j] + sh[j]))
+					mask := uint32(-int64(b) >> 63)
+					or[j] = math.Float32frombits(math.Float32bits(gr[j]) & mask)
+				}
+			}
+		})
 	case st.act == ReLU:
 		parallelFor(n, 2*f, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
