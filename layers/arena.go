@@ -239,3 +239,21 @@ func (a *arena) release() {
 	trim(pool.f32, pool.gen)
 	trim(pool.f64, pool.gen)
 }
+
+// pooledBytes returns the bytes of the free buffers the pool holds.
+func pooledBytes() uint64 {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	var n uint64
+	for _, list := range pool.f32 {
+		for _, p := range list {
+			n += 4 * uint64(cap(p.buf))
+		}
+	}
+	for _, list := range pool.f64 {
+		for _, p := range list {
+			n += 8 * uint64(cap(p.buf))
+		}
+	}
+	return n
+}

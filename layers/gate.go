@@ -54,11 +54,8 @@ func (g *Gate) Forward(sc *Scope, h, s *gorgonia.Node) (*gorgonia.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	z, err := Add(zh, zs)
+	z, err := AddBias(zh, sc.Param(g.B), zs)
 	if err != nil {
-		return nil, err
-	}
-	if z, err = AddBias(z, sc.Param(g.B)); err != nil {
 		return nil, err
 	}
 	return GateMix(z, h, s)

@@ -49,6 +49,22 @@ func (l *Linear) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
 	return l.forward(s, x, true)
 }
 
+// ForwardAdd computes x W + b + extra[0] + ... in one pass after the product (a residual
+// connection added with the bias). Shapes: the extra addends are [n, Out].
+func (l *Linear) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node) (*gorgonia.Node, error) {
+	if len(extra) == 0 {
+		return l.Forward(s, x)
+	}
+	y, err := l.forward(s, x, false)
+	if err != nil {
+		return nil, err
+	}
+	if l.B == nil {
+		return Add(append([]*gorgonia.Node{y}, extra...)...)
+	}
+	return AddBias(y, s.Param(l.B), extra...)
+}
+
 // ForwardBeforeNorm computes x W for a Linear followed by BatchNorm: the normalisation
 // subtracts the column mean, which cancels the bias exactly (in training the batch mean moves
 // by b; in evaluation the running mean does), so the bias is skipped. Its gradient is zero

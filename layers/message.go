@@ -102,33 +102,22 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	wrap := func(err error) error { return fmt.Errorf("layers: Message %q: %w", m.xT.Name, err) }
 	mx, mp, me := s.Param(m.m1), s.Param(m.m2), s.Param(m.m3)
 	compose := func(a *gorgonia.Node, b *gorgonia.Node) (*gorgonia.Node, error) { return MatMul(a, b) }
-	side := func(h *gorgonia.Node, w *Param, idx []int) (*gorgonia.Node, error) {
+	side := func(h *gorgonia.Node, w *Param) (*gorgonia.Node, error) {
 		wm, err := compose(s.Param(w), mx)
 		if err != nil {
 			return nil, err
 		}
-		y, err := MatMul(h, wm)
-		if err != nil || idx == nil {
-			return y, err
-		}
-		return Gather(y, idx)
+		return MatMul(h, wm)
 	}
-	a, err := side(dst, m.xT, dstIdx)
+	a, err := side(dst, m.xT)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	b, err := side(src, m.xS, srcIdx)
+	b, err := side(src, m.xS)
 	if err != nil {
 		return nil, wrap(err)
-	}
-	if !a.Shape().Eq(b.Shape()) {
-		return nil, wrap(fmt.Errorf("target side %v and source side %v: %w", a.Shape(), b.Shape(), ErrShape))
 	}
 	wp, err := compose(s.Param(m.pos.W), mp)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	zp, err := MatMul(relPos, wp)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -136,11 +125,9 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	if err != nil {
 		return nil, wrap(err)
 	}
-	ze, err := MatMul(attr, we)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	z, err := Add(a, b, zp, ze)
+	// The gathers, the thin products with the relative positions and attributes, and their
+	// sum run as one pass (MessageInput).
+	z, err := MessageInput(a, dstIdx, b, srcIdx, relPos, wp, attr, we)
 	if err != nil {
 		return nil, wrap(err)
 	}

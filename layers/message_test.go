@@ -1,6 +1,8 @@
 package layers
 
 import (
+	"errors"
+	"math"
 	"math/rand"
 	"testing"
 
@@ -58,4 +60,62 @@ func TestCoarsenSpreadGate_Grad(t *testing.T) {
 		}
 		return gate.Forward(s, s.Param(hf), f)
 	})
+}
+
+func TestMessageInput_Grad(t *testing.T) {
+	rng := rand.New(rand.NewSource(15))
+	ia := []int{2, 0, 2, 1, 2} // repeated rows; row 3 of a is never read
+	for _, tc := range []struct {
+		name   string
+		ia, ib []int
+		ra, rb int
+	}{
+		{"gathered target", ia, nil, 4, 5},
+		{"gathered source", nil, ia, 5, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// rel and attr are data (no gradient): constants of the graph, not inputs.
+			rel, attr := randDense(rng, 5, 2), randDense(rng, 5, 1)
+			in := []*tensor.Dense{randDense(rng, tc.ra, 3), randDense(rng, tc.rb, 3), randDense(rng, 2, 3), randDense(rng, 1, 3)}
+			checkGrad(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+				r := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(5, 2), gorgonia.WithValue(rel.Clone()), gorgonia.WithName("rel"))
+				at := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(5, 1), gorgonia.WithValue(attr.Clone()), gorgonia.WithName("attr"))
+				return MessageInput(xs[0], tc.ia, xs[1], tc.ib, r, xs[2], at, xs[3])
+			}, 0, 1, 2, 3)
+		})
+	}
+}
+
+// TestMessageInput_Forward compares the fused pass with its definition, computed by hand.
+func TestMessageInput_Forward(t *testing.T) {
+	rng := rand.New(rand.NewSource(16))
+	a, b := randDense(rng, 3, 4), randDense(rng, 5, 4)
+	rel, wp, attr, we := randDense(rng, 5, 2), randDense(rng, 2, 4), randDense(rng, 5, 2), randDense(rng, 2, 4)
+	ia := []int{1, 1, 0, 2, 0}
+	_, out, _ := evalLoss(t, []*tensor.Dense{a, b, rel, wp, attr, we}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return MessageInput(xs[0], ia, xs[1], nil, xs[2], xs[3], xs[4], xs[5])
+	}, randDense(rng, 5, 4), false)
+	at := func(d *tensor.Dense, i, j int) float64 { return d.Data().([]float64)[i*d.Shape()[1]+j] }
+	for e := 0; e < 5; e++ {
+		for j := 0; j < 4; j++ {
+			want := at(a, ia[e], j) + at(b, e, j)
+			for k := 0; k < 2; k++ {
+				want += at(rel, e, k)*at(wp, k, j) + at(attr, e, k)*at(we, k, j)
+			}
+			if got := at(out, e, j); math.Abs(got-want) > 1e-12 {
+				t.Fatalf("z[%d][%d] = %v, want %v", e, j, got, want)
+			}
+		}
+	}
+}
+
+func TestMessageInput_BadIndex(t *testing.T) {
+	g := gorgonia.NewGraph()
+	m := func(name string, r, c int) *gorgonia.Node {
+		return gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(r, c), gorgonia.WithName(name))
+	}
+	_, err := MessageInput(m("a", 3, 4), []int{0, 3}, m("b", 2, 4), nil, m("rel", 2, 2), m("wp", 2, 4), m("attr", 2, 1), m("we", 1, 4))
+	if !errors.Is(err, ErrShape) {
+		t.Fatalf("index 3 of 3 rows: got %v, want ErrShape", err)
+	}
 }

@@ -59,11 +59,25 @@ func (m *MLP) Config() MLPConfig { return m.cfg }
 
 // Forward applies the MLP to x.
 func (m *MLP) Forward(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
+	return m.ForwardAdd(s, x)
+}
+
+// ForwardAdd applies the MLP to x and adds the extra addends (a residual connection) to the
+// output of its last Linear in the same pass as the bias. It needs PlainLast (nothing may follow
+// the last Linear) when extra addends are given.
+func (m *MLP) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node) (*gorgonia.Node, error) {
+	if len(extra) > 0 && !m.cfg.PlainLast {
+		return nil, fmt.Errorf("layers: MLP with a residual addend needs PlainLast: %w", ErrConfig)
+	}
 	var err error
 	for i, l := range m.linear {
-		if m.norms[i] != nil {
+		last := i+1 == len(m.linear)
+		switch {
+		case m.norms[i] != nil:
 			x, err = l.ForwardBeforeNorm(s, x)
-		} else {
+		case last:
+			x, err = l.ForwardAdd(s, x, extra...)
+		default:
 			x, err = l.Forward(s, x)
 		}
 		if err != nil {

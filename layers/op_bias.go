@@ -7,16 +7,26 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// biasAddOp adds a row vector b ([1, F]) to every row of x ([n, F]) in one parallel pass.
+// biasAddOp adds a row vector b ([1, F]) to every row of x ([n, F]), and any further [n, F]
+// addends, in one parallel pass.
 type biasAddOp struct{ opBase }
 
-// AddBias returns x + b with b of shape [1, F] broadcast over the rows of x ([n, F]).
-// The gradient is g for x and the column sums of g for b.
-func AddBias(x, b *gorgonia.Node) (*gorgonia.Node, error) {
+// AddBias returns x + b (+ extra[0] + extra[1] ...) with b of shape [1, F] broadcast over the
+// rows of x ([n, F]) and the extra addends of x's shape, in one pass over the data (a Linear's
+// bias and a residual connection or a second product, without a pass of their own).
+// The gradient is g for x and each extra addend, and the column sums of g for b.
+func AddBias(x, b *gorgonia.Node, extra ...*gorgonia.Node) (*gorgonia.Node, error) {
 	if x.Dims() != 2 || b.Dims() != 2 || b.Shape()[0] != 1 || b.Shape()[1] != x.Shape()[1] {
 		return nil, fmt.Errorf("layers: AddBias of %v and %v: %w", x.Shape(), b.Shape(), ErrShape)
 	}
-	return applyOp(&biasAddOp{newOpBase("addbias", 2, 2, 2)}, x, b)
+	dims := []int{2, 2}
+	for _, e := range extra {
+		if !e.Shape().Eq(x.Shape()) {
+			return nil, fmt.Errorf("layers: AddBias of %v with an addend %v: %w", x.Shape(), e.Shape(), ErrShape)
+		}
+		dims = append(dims, 2)
+	}
+	return applyOp(&biasAddOp{newOpBase(fmt.Sprintf("addbias%d", len(extra)), 2, dims...)}, append([]*gorgonia.Node{x, b}, extra...)...)
 }
 
 func (op *biasAddOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -31,32 +41,60 @@ func (op *biasAddOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	x, b := ts[0], ts[1]
 	n, f := x.Shape()[0], x.Shape()[1]
-	out := op.newLike(x, n, f)
+	for _, e := range ts[2:] {
+		if e.Shape().TotalSize() != n*f || e.Dtype() != x.Dtype() {
+			return nil, fmt.Errorf("layers: AddBias of %v with an addend %v %v: %w", x.Shape(), e.Shape(), e.Dtype(), ErrShape)
+		}
+	}
+	out := op.newUninit(x, n, f)
 	switch xd := x.Data().(type) {
 	case []float32:
-		addBias(xd, b.Data().([]float32), out.Data().([]float32), n, f)
+		d := dataOf[float32](ts)
+		addBias(xd, b.Data().([]float32), d[2:], out.Data().([]float32), n, f)
 	case []float64:
-		addBias(xd, b.Data().([]float64), out.Data().([]float64), n, f)
+		d := dataOf[float64](ts)
+		addBias(xd, b.Data().([]float64), d[2:], out.Data().([]float64), n, f)
+	default:
+		return nil, fmt.Errorf("layers: AddBias on %v: %w", x.Dtype(), ErrShape)
 	}
 	return out, nil
 }
 
-func (op *biasAddOp) DiffWRT(int) []bool { return []bool{true, true} }
+func (op *biasAddOp) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
 
 func (op *biasAddOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
 	db, err := applyOp(&colSumOp{newOpBase("colsum", 2, 2)}, grad)
 	if err != nil {
 		return nil, err
 	}
-	return gorgonia.Nodes{grad, db}, nil
+	g := gorgonia.Nodes{grad, db}
+	for range inputs[2:] {
+		g = append(g, grad)
+	}
+	return g, nil
 }
 
-func addBias[T float](x, b, out []T, n, f int) {
-	parallelFor(n, f, func(lo, hi int) {
+// addBias writes out = x + b (broadcast over rows) + the sum of extra; every element is written.
+func addBias[T float](x, b []T, extra [][]T, out []T, n, f int) {
+	parallelFor(n, f*(1+len(extra)), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			o := out[i*f : (i+1)*f]
+			bb := b[:len(o)]
 			for j, v := range x[i*f : (i+1)*f] {
-				o[j] = v + b[j]
+				o[j] = v + bb[j]
+			}
+			for _, e := range extra {
+				er := e[i*f : (i+1)*f]
+				er = er[:len(o)]
+				for j := range o {
+					o[j] += er[j]
+				}
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package layers
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand"
 	"testing"
@@ -118,6 +119,38 @@ func TestAdd_Forward(t *testing.T) {
 	for i, v := range out.Data().([]float64) {
 		want := in[0].Data().([]float64)[i] + in[1].Data().([]float64)[i] + in[2].Data().([]float64)[i]
 		if v != want {
+			t.Fatalf("element %d: %v, want %v", i, v, want)
+		}
+	}
+}
+
+func TestAddBias_Grad(t *testing.T) {
+	rng := rand.New(rand.NewSource(17))
+	for extra := 0; extra <= 2; extra++ {
+		t.Run(fmt.Sprintf("extra=%d", extra), func(t *testing.T) {
+			in := []*tensor.Dense{randDense(rng, 5, 3), randDense(rng, 1, 3)}
+			wrt := []int{0, 1}
+			for k := 0; k < extra; k++ {
+				in = append(in, randDense(rng, 5, 3))
+				wrt = append(wrt, 2+k)
+			}
+			checkGrad(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+				return AddBias(xs[0], xs[1], xs[2:]...)
+			}, wrt...)
+		})
+	}
+}
+
+// TestAddBias_Forward checks x + b + e over more rows than one parallel chunk.
+func TestAddBias_Forward(t *testing.T) {
+	rng := rand.New(rand.NewSource(18))
+	x, b, e := randDense(rng, 2000, 20), randDense(rng, 1, 20), randDense(rng, 2000, 20)
+	_, out, _ := evalLoss(t, []*tensor.Dense{x, b, e}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return AddBias(xs[0], xs[1], xs[2])
+	}, randDense(rng, 2000, 20), false)
+	xd, bd, ed := x.Data().([]float64), b.Data().([]float64), e.Data().([]float64)
+	for i, v := range out.Data().([]float64) {
+		if want := xd[i] + bd[i%20] + ed[i]; v != want {
 			t.Fatalf("element %d: %v, want %v", i, v, want)
 		}
 	}

@@ -257,10 +257,8 @@ func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.
 		if h, err = m.norms[i].ForwardAct(s, h, cfg.Activation); err != nil {
 			return nil, err
 		}
-		if h, err = m.mlps[i].Forward(s, h); err != nil {
-			return nil, err
-		}
-		if hog, err = layers.Add(h, prevOG); err != nil {
+		// The per-layer MLP's last Linear adds the residual with its bias, in one pass.
+		if hog, err = m.mlps[i].ForwardAdd(s, h, prevOG); err != nil {
 			return nil, err
 		}
 	}
