@@ -237,52 +237,42 @@ func (op *batchNormOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	x, gm, bt := ts[0], ts[1], ts[2]
 	n, f := x.Shape()[0], x.Shape()[1]
-	out := op.newLike(x, n, f)
+	out := op.newUninit(x, n, f)
 	switch xd := x.Data().(type) {
 	case []float32:
 		if !op.st.fixed {
 			colStats(xd, n, f, op.eps, op.st)
 		}
 		batchNormApply(xd, gm.Data().([]float32), bt.Data().([]float32), out.Data().([]float32), n, f, op.st)
-		actApplyInPlace(out.Data().([]float32), op.st)
 	case []float64:
 		if !op.st.fixed {
 			colStats(xd, n, f, op.eps, op.st)
 		}
 		batchNormApply(xd, gm.Data().([]float64), bt.Data().([]float64), out.Data().([]float64), n, f, op.st)
-		actApplyInPlace(out.Data().([]float64), op.st)
 	}
 	return out, nil
 }
 
-// actApplyInPlace applies the fused activation of st to y in place (while it is in cache).
+// actApplyInPlace applies the fused activation of st to y in place (one row, in cache).
 func actApplyInPlace[T float](y []T, st *normState) {
-	fn, _ := actFuncs[T](st.act, st.slope)
-	if fn == nil {
-		return
-	}
-	if y32, ok := any(y).([]float32); ok && st.act == GELU {
+	switch {
+	case st.act == Identity || st.act == "":
+	case st.act == GELU && isFloat32[T]():
+		y32 := any(y).([]float32)
 		val, grad := geluTables()
-		parallelFor(len(y), 4, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				y32[i], _ = geluLookup(y32[i], val, grad)
-			}
-		})
-		return
-	}
-	if st.act == ReLU {
-		parallelFor(len(y), 1, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				y[i] = max(y[i], 0)
-			}
-		})
-		return
-	}
-	parallelFor(len(y), 4, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			y[i] = fn(y[i])
+		for i, v := range y32 {
+			y32[i], _ = geluLookup(v, val, grad)
 		}
-	})
+	case st.act == ReLU:
+		for i, v := range y {
+			y[i] = max(v, 0)
+		}
+	default:
+		fn, _ := actFuncs[T](st.act, st.slope)
+		for i, v := range y {
+			y[i] = fn(v)
+		}
+	}
 }
 
 func (op *batchNormOp) DiffWRT(int) []bool { return []bool{true, true, true} }
@@ -305,56 +295,56 @@ func (op *batchNormOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Nod
 }
 
 // colStats computes the per-column mean, 1/sqrt(biased var + eps) and unbiased variance of x
-// (n x f) in float64, reducing fixed chunks of rows in order.
+// (n x f) in float64, in one pass over x: each fixed chunk of rows (reduced in order) sums
+// d = x - K and d² with K the column's first value, so the variance sum(d²)/n - mean(d)² does
+// not cancel catastrophically when the mean is large against the spread.
 func colStats[T float](x []T, n, f int, eps float64, st *normState) {
 	chunks := (n + statsChunk - 1) / statsChunk
-	part := make([]float64, chunks*f)
+	part := make([]float64, 2*chunks*f)
+	shift := make([]float64, f)
+	if n > 0 {
+		for j := range shift {
+			shift[j] = float64(x[j])
+		}
+	}
 	parallelFor(chunks, statsChunk*f, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
-			p := part[c*f : (c+1)*f]
+			s1, s2 := part[2*c*f:(2*c+1)*f], part[(2*c+1)*f:(2*c+2)*f]
+			sh := shift[:len(s1)]
+			s2 = s2[:len(s1)]
 			for i := c * statsChunk; i < min((c+1)*statsChunk, n); i++ {
-				for j, v := range x[i*f : (i+1)*f] {
-					p[j] += float64(v)
+				row := x[i*f : (i+1)*f]
+				row = row[:len(s1)]
+				for j, v := range row {
+					d := float64(v) - sh[j]
+					s1[j] += d
+					s2[j] += d * d
 				}
 			}
 		}
 	})
-	mean := make([]float64, f)
+	sum1, sum2 := make([]float64, f), make([]float64, f)
 	for c := 0; c < chunks; c++ {
 		for j := 0; j < f; j++ {
-			mean[j] += part[c*f+j]
+			sum1[j] += part[2*c*f+j]
+			sum2[j] += part[(2*c+1)*f+j]
 		}
 	}
-	for j := range mean {
-		mean[j] /= float64(max(n, 1))
-	}
-	clear(part)
-	parallelFor(chunks, statsChunk*f, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			p := part[c*f : (c+1)*f]
-			for i := c * statsChunk; i < min((c+1)*statsChunk, n); i++ {
-				for j, v := range x[i*f : (i+1)*f] {
-					d := float64(v) - mean[j]
-					p[j] += d * d
-				}
-			}
-		}
-	})
-	ss := make([]float64, f)
-	for c := 0; c < chunks; c++ {
-		for j := 0; j < f; j++ {
-			ss[j] += part[c*f+j]
-		}
-	}
-	st.mean, st.invStd, st.varUnbiased = mean, make([]float64, f), make([]float64, f)
-	for j := range ss {
-		st.invStd[j] = 1 / math.Sqrt(ss[j]/float64(max(n, 1))+eps)
+	nn := float64(max(n, 1))
+	st.mean, st.invStd, st.varUnbiased = make([]float64, f), make([]float64, f), make([]float64, f)
+	for j := 0; j < f; j++ {
+		md := sum1[j] / nn
+		ss := max(sum2[j]-md*sum1[j], 0) // sum of squared deviations from the mean
+		st.mean[j] = shift[j] + md
+		st.invStd[j] = 1 / math.Sqrt(ss/nn+eps)
 		if n > 1 {
-			st.varUnbiased[j] = ss[j] / float64(n-1)
+			st.varUnbiased[j] = ss / float64(n-1)
 		}
 	}
 }
 
+// batchNormApply writes out = act(x scale + shift) per column, the activation applied to each
+// row while it is in cache (one pass over the data).
 func batchNormApply[T float](x, gamma, beta, out []T, n, f int, st *normState) {
 	scale := make([]T, f)
 	shift := make([]T, f)
@@ -365,9 +355,12 @@ func batchNormApply[T float](x, gamma, beta, out []T, n, f int, st *normState) {
 	parallelFor(n, 2*f, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			o := out[i*f : (i+1)*f]
-			for j, v := range x[i*f : (i+1)*f] {
-				o[j] = v*scale[j] + shift[j]
+			xr := x[i*f : (i+1)*f]
+			xr, sc, sh := xr[:len(o)], scale[:len(o)], shift[:len(o)]
+			for j, v := range xr {
+				o[j] = v*sc[j] + sh[j]
 			}
+			actApplyInPlace(o, st)
 		}
 	})
 }
@@ -417,19 +410,81 @@ func (op *batchNormGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Nod
 	return nil, fmt.Errorf("layers: second derivative of BatchNorm: %w", ErrConfig)
 }
 
-// bnSums returns, per column, sum_rows g and sum_rows g*xhat (chunked, deterministic).
-func bnSums[T float](x, g []T, n, f int, st *normState) (sg, sgy []float64) {
+// preActivationGrad returns gy = g ⊙ act'(y) with y = x scale + shift recomputed per column
+// (g itself when no activation is fused), and the column sums sg = sum_rows gy and
+// sgy = sum_rows gy xhat that the BatchNorm gradients need, in one pass over the data: each
+// fixed chunk of rows computes its gy and adds its sums while the rows are in cache, and the
+// chunks' sums are reduced in order (deterministic).
+func preActivationGrad[T float](ar *arena, x, gamma, beta, g []T, n, f int, st *normState) (gy []T, sg, sgy []float64) {
+	_, df := actFuncs[T](st.act, st.slope)
+	scale, shift := make([]T, f), make([]T, f)
+	for j := 0; j < f; j++ {
+		sc := float64(gamma[j]) * st.invStd[j]
+		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
+	}
+	gy = g
+	if df != nil {
+		gy = alloc[T](ar, len(g), false) // every element is written by rows
+	}
+	x32, _ := any(x).([]float32)
+	g32, _ := any(g).([]float32)
+	gy32, _ := any(gy).([]float32)
+	sc32, _ := any(scale).([]float32)
+	sh32, _ := any(shift).([]float32)
+	val, grad := geluTables()
+	// rows writes gy for rows [lo, hi); the two common cases run inline.
+	rows := func(lo, hi int) {
+		switch {
+		case df == nil:
+		case st.act == GELU && x32 != nil:
+			for i := lo; i < hi; i++ {
+				or := gy32[i*f : (i+1)*f]
+				xr, gr, sc, sh := x32[i*f:(i+1)*f], g32[i*f:(i+1)*f], sc32[:len(or)], sh32[:len(or)]
+				xr, gr = xr[:len(or)], gr[:len(or)]
+				for j := range or {
+					_, d := geluLookup(xr[j]*sc[j]+sh[j], val, grad)
+					or[j] = gr[j] * d
+				}
+			}
+		case st.act == ReLU && x32 != nil:
+			// Branch-free: the pre-activation's sign is random, so a branch mispredicts half
+			// the time. y > 0 exactly when the bits of y, read as an int32, are positive (+0
+			// and -0 are not); the mask keeps g there and clears it elsewhere.
+			for i := lo; i < hi; i++ {
+				or := gy32[i*f : (i+1)*f]
+				xr, gr, sc, sh := x32[i*f:(i+1)*f], g32[i*f:(i+1)*f], sc32[:len(or)], sh32[:len(or)]
+				xr, gr = xr[:len(or)], gr[:len(or)]
+				for j := range or {
+					b := int32(math.Float32bits(xr[j]*sc[j] + sh[j]))
+					mask := uint32(-int64(b) >> 63)
+					or[j] = math.Float32frombits(math.Float32bits(gr[j]) & mask)
+				}
+			}
+		default:
+			for i := lo; i < hi; i++ {
+				for j := 0; j < f; j++ {
+					k := i*f + j
+					gy[k] = g[k] * df(x[k]*scale[j]+shift[j])
+				}
+			}
+		}
+	}
 	chunks := (n + statsChunk - 1) / statsChunk
 	part := make([]float64, 2*chunks*f)
-	parallelFor(chunks, statsChunk*f*2, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			p := part[2*c*f : 2*(c+1)*f]
-			for i := c * statsChunk; i < min((c+1)*statsChunk, n); i++ {
-				for j := 0; j < f; j++ {
-					gv := float64(g[i*f+j])
-					y := (float64(x[i*f+j]) - st.mean[j]) * st.invStd[j]
-					p[j] += gv
-					p[f+j] += gv * y
+	parallelFor(chunks, statsChunk*f*4, func(clo, chi int) {
+		for c := clo; c < chi; c++ {
+			lo, hi := c*statsChunk, min((c+1)*statsChunk, n)
+			rows(lo, hi)
+			p1, p2 := part[2*c*f:(2*c+1)*f], part[(2*c+1)*f:(2*c+2)*f]
+			mean := st.mean[:len(p1)]
+			p2 = p2[:len(p1)]
+			for i := lo; i < hi; i++ {
+				gr, xr := gy[i*f:(i+1)*f], x[i*f:(i+1)*f]
+				gr, xr = gr[:len(p1)], xr[:len(p1)]
+				for j := range p1 {
+					gv := float64(gr[j])
+					p1[j] += gv
+					p2[j] += gv * (float64(xr[j]) - mean[j])
 				}
 			}
 		}
@@ -441,80 +496,10 @@ func bnSums[T float](x, g []T, n, f int, st *normState) (sg, sgy []float64) {
 			sgy[j] += part[2*c*f+f+j]
 		}
 	}
-	return sg, sgy
-}
-
-// preActivationGrad returns g ⊙ act'(y) with y = x scale + shift recomputed per column, or g
-// itself when no activation is fused.
-func preActivationGrad[T float](ar *arena, x, gamma, beta, g []T, n, f int, st *normState) []T {
-	_, df := actFuncs[T](st.act, st.slope)
-	if df == nil {
-		return g
+	for j := range sgy {
+		sgy[j] *= st.invStd[j]
 	}
-	scale, shift := make([]T, f), make([]T, f)
-	for j := 0; j < f; j++ {
-		sc := float64(gamma[j]) * st.invStd[j]
-		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
-	}
-	gy := alloc[T](ar, len(g), false) // every element is written below
-	// The two common cases run inline; others call the derivative function.
-	x32, _ := any(x).([]float32)
-	switch {
-	case st.act == GELU && x32 != nil:
-		g32, gy32 := any(g).([]float32), any(gy).([]float32)
-		sc32, sh32 := any(scale).([]float32), any(shift).([]float32)
-		val, grad := geluTables()
-		parallelFor(n, 4*f, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				xr, gr, or := x32[i*f:(i+1)*f], g32[i*f:(i+1)*f], gy32[i*f:(i+1)*f]
-				for j := range or {
-					_, d := geluLookup(xr[j]*sc32[j]+sh32[j], val, grad)
-					or[j] = gr[j] * d
-				}
-			}
-		})
-	case st.act == ReLU && x32 != nil:
-		// Branch-free: the pre-activation's sign is random, so a branch mispredicts half the
-		// time. y > 0 exactly when the bits of y, read as an int32, are positive (+0 and -0
-		// are not); the mask keeps g there and clears it elsewhere.
-		g32, gy32 := any(g).([]float32), any(gy).([]float32)
-		sc32, sh32 := any(scale).([]float32), any(shift).([]float32)
-		parallelFor(n, 2*f, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				xr, gr, or := x32[i*f:(i+1)*f], g32[i*f:(i+1)*f], gy32[i*f:(i+1)*f]
-				sc, sh := sc32[:len(or)], sh32[:len(or)]
-				xr, gr = xr[:len(or)], gr[:len(or)]
-				for j := range or {
-					b := int32(math.Float32bits(xr[j]*sc[j] + sh[j]))
-					mask := uint32(-int64(b) >> 63)
-					or[j] = math.Float32frombits(math.Float32bits(gr[j]) & mask)
-				}
-			}
-		})
-	case st.act == ReLU:
-		parallelFor(n, 2*f, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				xr, gr, or := x[i*f:(i+1)*f], g[i*f:(i+1)*f], gy[i*f:(i+1)*f]
-				for j := range or {
-					if xr[j]*scale[j]+shift[j] > 0 {
-						or[j] = gr[j]
-					} else {
-						or[j] = 0
-					}
-				}
-			}
-		})
-	default:
-		parallelFor(n, 4*f, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				for j := 0; j < f; j++ {
-					k := i*f + j
-					gy[k] = g[k] * df(x[k]*scale[j]+shift[j])
-				}
-			}
-		})
-	}
-	return gy
+	return gy, sg, sgy
 }
 
 // gradCache is the pre-activation gradient and its column sums, computed once per backward
@@ -526,10 +511,10 @@ func batchNormGrad[T float](ar *arena, which int, x, gamma, beta, g, out []T, n,
 		return
 	}
 	if st.gKey != any(&g[0]) || st.sg == nil {
-		gy := preActivationGrad(ar, x, gamma, beta, g, n, f, st)
+		gy, sg, sgy := preActivationGrad(ar, x, gamma, beta, g, n, f, st)
 		st.gKey = any(&g[0])
 		st.gy = gradCache[T]{gy}
-		st.sg, st.sgy = bnSums(x, gy, n, f, st) // in evaluation mode dgamma and dbeta need them too
+		st.sg, st.sgy = sg, sgy // in evaluation mode dgamma and dbeta need them too
 
 	}
 	gy := st.gy.(gradCache[T]).gy
