@@ -10,3 +10,7 @@ const BLAS = "gonum"
 
 // blasImpl computes MatMul's products.
 var blasImpl gemmer = gonum.Implementation{}
+
+// blasSerial computes the products of one block of rows inside kernels that are already
+// parallel over blocks (op_dense_eval.go).
+var blasSerial gemmer = gonum.Implementation{}

@@ -35,6 +35,41 @@ type openBLAS struct{ gonum.Implementation }
 // blasImpl computes MatMul's products.
 var blasImpl gemmer = openBLAS{}
 
+// blasSerial computes the products of one block of rows inside kernels that are already
+// parallel over blocks (op_dense_eval.go): OpenBLAS on the calling goroutine, unsplit.
+var blasSerial gemmer = openBLASSerial{}
+
+// openBLASSerial is openBLAS without the split across goroutines.
+type openBLASSerial struct{ gonum.Implementation }
+
+// Sgemm computes C = alpha op(A) op(B) + beta C in float32 (row-major) on this goroutine.
+func (openBLASSerial) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || len(a) == 0 || len(b) == 0 {
+		gonum.Implementation{}.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	C.cblas_sgemm(C.CblasRowMajor, trans(tA), trans(tB), C.blasint(m), C.blasint(n), C.blasint(k), C.float(alpha),
+		(*C.float)(unsafe.Pointer(&a[0])), C.blasint(lda), (*C.float)(unsafe.Pointer(&b[0])), C.blasint(ldb), C.float(beta),
+		(*C.float)(unsafe.Pointer(&c[0])), C.blasint(ldc))
+}
+
+// Dgemm computes C = alpha op(A) op(B) + beta C in float64 (row-major) on this goroutine.
+func (openBLASSerial) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || len(a) == 0 || len(b) == 0 {
+		gonum.Implementation{}.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	C.cblas_dgemm(C.CblasRowMajor, trans(tA), trans(tB), C.blasint(m), C.blasint(n), C.blasint(k), C.double(alpha),
+		(*C.double)(unsafe.Pointer(&a[0])), C.blasint(lda), (*C.double)(unsafe.Pointer(&b[0])), C.blasint(ldb), C.double(beta),
+		(*C.double)(unsafe.Pointer(&c[0])), C.blasint(ldc))
+}
+
 func init() {
 	C.openblas_set_num_threads(1)
 	tensor.Use(openBLAS{})

@@ -72,6 +72,24 @@ func (m *MLP) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node) (*
 	var err error
 	for i, l := range m.linear {
 		last := i+1 == len(m.linear)
+		act := m.cfg.Activation
+		if last && m.cfg.PlainLast {
+			act = Identity
+		}
+		if s.FusedEval() { // evaluation: the product and what follows it in one fused op
+			switch {
+			case m.norms[i] != nil:
+				if x, err = LinearNormActEval(s, x, l, m.norms[i], act); err != nil {
+					return nil, err
+				}
+				continue
+			case last && l.B != nil && act == Identity:
+				if x, err = LinearAddEval(s, x, l, extra...); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
 		switch {
 		case m.norms[i] != nil:
 			x, err = l.ForwardBeforeNorm(s, x)
@@ -82,10 +100,6 @@ func (m *MLP) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node) (*
 		}
 		if err != nil {
 			return nil, err
-		}
-		act := m.cfg.Activation
-		if i+1 == len(m.linear) && m.cfg.PlainLast {
-			act = Identity
 		}
 		if m.norms[i] != nil { // normalisation and activation in one fused op
 			if x, err = m.norms[i].ForwardAct(s, x, act); err != nil {

@@ -23,7 +23,7 @@ func SegmentSoftmax(x *gorgonia.Node, seg []int, n int) (*gorgonia.Node, error) 
 	if x.Dims() != 2 || x.Shape()[0] != len(seg) {
 		return nil, fmt.Errorf("layers: SegmentSoftmax of %v with %d segment ids: %w", x.Shape(), len(seg), ErrShape)
 	}
-	s, err := ScatterMatrix(seg, n, false)
+	s, err := arenaOf(x.Graph()).sparseFor(seg, n, 's', func() (*Sparse, error) { return ScatterMatrix(seg, n, false) })
 	if err != nil {
 		return nil, fmt.Errorf("layers: SegmentSoftmax: %w", err)
 	}

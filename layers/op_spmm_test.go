@@ -1,8 +1,10 @@
 package layers
 
 import (
+	"errors"
 	"math"
 	"math/rand"
+	"reflect"
 	"testing"
 
 	"gorgonia.org/gorgonia"
@@ -99,5 +101,26 @@ func TestSparseMatMul_Float32Parallel(t *testing.T) {
 		if math.Abs(o64[i]-float64(o32[i])) > 1e-5 {
 			t.Fatalf("entry %d: float32 %v vs float64 %v", i, o32[i], o64[i])
 		}
+	}
+}
+
+// TestGatherMatrix_EqualsGeneralConstruction checks the direct construction of a gather matrix
+// against NewSparse from coordinates, and its refusal of an index out of range.
+func TestGatherMatrix_EqualsGeneralConstruction(t *testing.T) {
+	idx := []int{3, 0, 3, 1, 4, 4}
+	g, err := GatherMatrix(idx, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []int{0, 1, 2, 3, 4, 5}
+	want, err := NewSparse(len(idx), 5, rows, idx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(g.Dense(), want.Dense()) || !reflect.DeepEqual(g.T().Dense(), want.T().Dense()) {
+		t.Fatalf("gather matrix %v, want %v", g.Dense(), want.Dense())
+	}
+	if _, err := GatherMatrix([]int{0, 5}, 5); !errors.Is(err, ErrShape) {
+		t.Fatalf("index 5 of 5 rows: got %v, want ErrShape", err)
 	}
 }

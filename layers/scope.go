@@ -18,6 +18,10 @@ import (
 type Scope struct {
 	G     *gorgonia.ExprGraph
 	Train bool
+	// Unfused makes an evaluation scope build the same separate ops as training (with the
+	// running statistics) instead of the fused evaluation ops (op_dense_eval.go): for tests
+	// and diagnostics; the results agree to rounding.
+	Unfused bool
 
 	ps    *Params
 	bound map[*Param]*gorgonia.Node
@@ -30,6 +34,10 @@ func NewScope(ps *Params, train bool) *Scope {
 	g := gorgonia.NewGraph()
 	return &Scope{G: g, Train: train, ps: ps, bound: map[*Param]*gorgonia.Node{}, ar: newArena(g)}
 }
+
+// FusedEval reports whether layers build the fused evaluation ops: an evaluation scope that
+// is not Unfused.
+func (s *Scope) FusedEval() bool { return !s.Train && !s.Unfused }
 
 // Params is the parameter store the scope binds.
 func (s *Scope) Params() *Params { return s.ps }

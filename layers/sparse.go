@@ -110,14 +110,15 @@ func (a *Sparse) Dense() []float64 {
 // GatherMatrix is the selection matrix S of len(idx) x n with S[e, idx[e]] = 1: S·X gathers the
 // rows idx of X.
 func GatherMatrix(idx []int, n int) (*Sparse, error) {
-	r := make([]int, len(idx))
-	for e := range r {
-		r[e] = e
+	// One entry per row, in row order: the compressed form is written directly.
+	a := &Sparse{Rows: len(idx), Cols: n, ptr: make([]int, len(idx)+1), col: make([]int, len(idx))}
+	for e, i := range idx {
+		if i < 0 || i >= n {
+			return nil, fmt.Errorf("layers: gather of %d rows from %d: entry %d has column %d outside [0, %d): %w", len(idx), n, e, i, n, ErrShape)
+		}
+		a.ptr[e+1] = e + 1
 	}
-	a, err := NewSparse(len(idx), n, r, idx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("layers: gather of %d rows from %d: %w", len(idx), n, err)
-	}
+	copy(a.col, idx)
 	return a, nil
 }
 

@@ -3,6 +3,7 @@ package models
 import (
 	"math"
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/ncgn/ncgn/graphs"
@@ -257,6 +258,80 @@ func TestDMP_Float32MatchesFloat64(t *testing.T) {
 		}
 		if rel := math.Sqrt(diff / norm); rel > 1e-4 || math.IsNaN(rel) {
 			t.Fatalf("%s: float32 and float64 outputs differ by %.3g (relative)", conv, rel)
+		}
+	}
+}
+
+// TestDMP_FusedEvaluationMatchesUnfused checks the fused evaluation ops (a product and the
+// norm, activation, gate or residual after it, block by block) against the separate ops that
+// training uses, run with the running statistics: same outputs to rounding, for both convs,
+// a coarsened and an unclustered graph, in float64 and float32, with BatchNorm statistics and
+// affine parameters away from their initial values so that the norms matter.
+func TestDMP_FusedEvaluationMatchesUnfused(t *testing.T) {
+	rng := rand.New(rand.NewSource(6))
+	// 700 points per cloud: more rows than one block of the fused ops.
+	clouds := [][]float64{cloud(rng, 700, 3), cloud(rng, 500, 3)}
+	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
+		for _, conv := range []Conv{GCN, GAT} {
+			for _, kind := range []graphs.Kind{graphs.DMP, graphs.KNN} {
+				ps, _ := layers.NewParams(dt, 8)
+				m, err := NewDMP(ps, DMPConfig{In: 3, Out: 3, PosDim: 3, Width: 16, Layers: 2, Conv: conv})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range ps.All() {
+					v := p.Float64s()
+					for i := range v {
+						switch {
+						case strings.HasSuffix(p.Name, ".running_var"):
+							v[i] = 0.5 + rng.Float64()
+						case strings.HasSuffix(p.Name, ".running_mean"), strings.HasSuffix(p.Name, ".gamma"), strings.HasSuffix(p.Name, ".beta"):
+							v[i] += 0.3 * rng.NormFloat64()
+						}
+					}
+					if err := p.SetFloat64s(v); err != nil {
+						t.Fatal(err)
+					}
+				}
+				plans, err := graphs.NewPlans(clouds, 3, []schedules.NoiseLevel{0.3, 0.8}, graphs.PlanConfig{Kind: kind, K: 5}, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := graphs.NewBatch(plans)
+				var outs [2][]float64
+				for i, unfused := range []bool{false, true} {
+					s := layers.NewScope(ps, false)
+					s.Unfused = unfused
+					out, err := m.Forward(s, b, b.Pos)
+					if err != nil {
+						t.Fatal(err)
+					}
+					res, err := s.Run(nil, out)
+					if err != nil {
+						t.Fatal(err)
+					}
+					switch d := res.Values[0].Data().(type) {
+					case []float64:
+						outs[i] = d
+					case []float32:
+						for _, v := range d {
+							outs[i] = append(outs[i], float64(v))
+						}
+					}
+				}
+				var diff, norm float64
+				for k := range outs[0] {
+					diff += (outs[0][k] - outs[1][k]) * (outs[0][k] - outs[1][k])
+					norm += outs[1][k] * outs[1][k]
+				}
+				limit := 1e-12
+				if dt == tensor.Float32 {
+					limit = 1e-5
+				}
+				if rel := math.Sqrt(diff / norm); rel > limit || math.IsNaN(rel) {
+					t.Errorf("%v %s %s: fused and unfused evaluation differ by %.3g (relative)", dt, conv, kind, rel)
+				}
+			}
 		}
 	}
 }

@@ -1,0 +1,284 @@
+package layers
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// In evaluation (sampling) a BatchNorm is a fixed per-column affine map, so a Linear followed by
+// BatchNorm and an activation, a gate, or a Linear with its bias and a residual, can be computed
+// block of rows by block of rows: the matrix product of a block of 512 rows, then everything
+// that follows it on that block while it is in cache. The separate ops read and write every
+// [n, W] intermediate from memory once each (three to five passes); the fused ones write their
+// output once. Training keeps the separate, differentiable ops (the batch statistics need the
+// whole product first); these ops have no gradient.
+
+// evalBlock is the number of rows per block: a [512, 64] float32 block is 128 KB.
+const evalBlock = 512
+
+// denseKind names what a denseEvalOp computes.
+type denseKind int
+
+const (
+	// linearNormAct: y = act(BN(x·W)); inputs x, W, gamma, beta.
+	linearNormAct denseKind = iota
+	// linearBiasAdd: y = x·W + b + extra...; inputs x, W, b, extra...
+	linearBiasAdd
+	// gateNormAct: z = h·Wh + s·Ws + b, m = σ(z) h + (1 − σ(z)) s, y = act(BN(m)) (or m when
+	// there is no norm); inputs h, s, Wh, Ws, b [, gamma, beta].
+	gateNormAct
+)
+
+// denseEvalOp is the fused evaluation op of one denseKind.
+type denseEvalOp struct {
+	opBase
+	kind denseKind
+	norm *normState // the BatchNorm's running statistics and activation (nil: none)
+}
+
+// evalNorm returns the normState of bn in evaluation (its running statistics), with act fused.
+func evalNorm(bn *BatchNorm, act Activation) *normState {
+	if act == "" {
+		act = Identity
+	}
+	st := &normState{act: act, fixed: true, mean: bn.RunningMean.Float64s()}
+	v := bn.RunVar.Float64s()
+	st.invStd = make([]float64, len(v))
+	for j := range v {
+		st.invStd[j] = 1 / sqrt(v[j]+bn.cfg.Eps)
+	}
+	return st
+}
+
+// LinearNormActEval returns act(BN(x·W)) for a Linear l followed by the BatchNorm bn in an
+// evaluation scope, fused (the Linear's bias is cancelled by the norm, see
+// Linear.ForwardBeforeNorm).
+func LinearNormActEval(s *Scope, x *gorgonia.Node, l *Linear, bn *BatchNorm, act Activation) (*gorgonia.Node, error) {
+	if !s.FusedEval() {
+		return nil, fmt.Errorf("layers: LinearNormActEval outside a fused evaluation scope: %w", ErrConfig)
+	}
+	if x.Dims() != 2 || x.Shape()[1] != l.cfg.In || bn.cfg.Features != l.cfg.Out {
+		return nil, fmt.Errorf("layers: Linear %q + BatchNorm: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
+	}
+	op := &denseEvalOp{opBase: newOpBase("linear-norm-act", 2, 2, 2, 2, 2), kind: linearNormAct, norm: evalNorm(bn, act)}
+	return applyOp(op, x, s.Param(l.W), s.Param(bn.Gamma), s.Param(bn.Beta))
+}
+
+// LinearAddEval returns x·W + b + extra[0] + ... for a Linear l with a bias in an evaluation
+// scope, fused.
+func LinearAddEval(s *Scope, x *gorgonia.Node, l *Linear, extra ...*gorgonia.Node) (*gorgonia.Node, error) {
+	if !s.FusedEval() {
+		return nil, fmt.Errorf("layers: LinearAddEval outside a fused evaluation scope: %w", ErrConfig)
+	}
+	if x.Dims() != 2 || x.Shape()[1] != l.cfg.In || l.B == nil {
+		return nil, fmt.Errorf("layers: Linear %q: input %v, want [n, %d] and a bias: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
+	}
+	dims := []int{2, 2, 2}
+	for _, e := range extra {
+		if e.Dims() != 2 || e.Shape()[0] != x.Shape()[0] || e.Shape()[1] != l.cfg.Out {
+			return nil, fmt.Errorf("layers: Linear %q: addend %v, want [%d, %d]: %w", l.W.Name, e.Shape(), x.Shape()[0], l.cfg.Out, ErrShape)
+		}
+		dims = append(dims, 2)
+	}
+	op := &denseEvalOp{opBase: newOpBase("linear-add", 2, dims...), kind: linearBiasAdd}
+	return applyOp(op, append([]*gorgonia.Node{x, s.Param(l.W), s.Param(l.B)}, extra...)...)
+}
+
+// GateNormActEval returns act(BN(Gate(h, s))) in an evaluation scope, fused; a nil bn gives
+// the gate alone.
+func GateNormActEval(sc *Scope, g *Gate, h, s *gorgonia.Node, bn *BatchNorm, act Activation) (*gorgonia.Node, error) {
+	if !sc.FusedEval() {
+		return nil, fmt.Errorf("layers: GateNormActEval outside a fused evaluation scope: %w", ErrConfig)
+	}
+	if h.Dims() != 2 || h.Shape()[1] != g.Width || !h.Shape().Eq(s.Shape()) || (bn != nil && bn.cfg.Features != g.Width) {
+		return nil, fmt.Errorf("layers: Gate %q: inputs %v and %v, want [n, %d]: %w", g.WH.Name, h.Shape(), s.Shape(), g.Width, ErrShape)
+	}
+	in := []*gorgonia.Node{h, s, sc.Param(g.WH), sc.Param(g.WS), sc.Param(g.B)}
+	op := &denseEvalOp{opBase: newOpBase("gate-norm-act", 2, 2, 2, 2, 2, 2), kind: gateNormAct}
+	if bn != nil {
+		op.opBase = newOpBase("gate-norm-act", 2, 2, 2, 2, 2, 2, 2, 2)
+		op.norm = evalNorm(bn, act)
+		in = append(in, sc.Param(bn.Gamma), sc.Param(bn.Beta))
+	}
+	return applyOp(op, in...)
+}
+
+func (op *denseEvalOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	sx, err := shapeOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	w := 1
+	if op.kind == gateNormAct {
+		w = 2
+	}
+	sw, err := shapeOf(in[w])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{sx[0], sw[1]}, nil
+}
+
+func (op *denseEvalOp) DiffWRT(n int) []bool { return make([]bool, n) }
+
+func (op *denseEvalOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: %s is for evaluation and has no gradient: %w", op.name, ErrConfig)
+}
+
+func (op *denseEvalOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	ts, err := denseInputs(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts[1:] {
+		if t.Dtype() != ts[0].Dtype() {
+			return nil, fmt.Errorf("layers: %s of %v and %v: %w", op.name, ts[0].Dtype(), t.Dtype(), ErrShape)
+		}
+	}
+	n := ts[0].Shape()[0]
+	sh, err := op.InferShape(ts[0].Shape(), ts[1].Shape(), ts[2].Shape())
+	if err != nil {
+		return nil, err
+	}
+	out := op.newUninit(ts[0], sh...)
+	switch out.Dtype() {
+	case tensor.Float32:
+		err = denseEval(op, dataOf[float32](ts), ts, out.Data().([]float32), n, sh[1])
+	case tensor.Float64:
+		err = denseEval(op, dataOf[float64](ts), ts, out.Data().([]float64), n, sh[1])
+	default:
+		err = fmt.Errorf("layers: %s on %v: %w", op.name, out.Dtype(), ErrShape)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// gemmRows computes c = a·w (beta 0) or c += a·w (beta 1) for the rows of one block with the
+// build's BLAS, on the calling goroutine's share of the work.
+func gemmRows[T float](rows, k, f int, a, w []T, beta T, c []T) {
+	switch a := any(a).(type) {
+	case []float32:
+		blasSerial.Sgemm(blas.NoTrans, blas.NoTrans, rows, f, k, 1, a, k, any(w).([]float32), f, float32(beta), any(c).([]float32), f)
+	case []float64:
+		blasSerial.Dgemm(blas.NoTrans, blas.NoTrans, rows, f, k, 1, a, k, any(w).([]float64), f, float64(beta), any(c).([]float64), f)
+	}
+}
+
+// denseEval runs op block by block; d holds the inputs' data, ts their tensors (for shapes).
+func denseEval[T float](op *denseEvalOp, d [][]T, ts []*tensor.Dense, out []T, n, f int) error {
+	var scale, shift []T
+	affine := func(gamma, beta []T) {
+		scale, shift = make([]T, f), make([]T, f)
+		for j := 0; j < f; j++ {
+			sc := float64(gamma[j]) * op.norm.invStd[j]
+			scale[j], shift[j] = T(sc), T(float64(beta[j])-op.norm.mean[j]*sc)
+		}
+	}
+	check := func(i, rows, cols int) error {
+		if s := ts[i].Shape(); s[0] != rows || s[1] != cols {
+			return fmt.Errorf("layers: %s input %d is %v, want [%d, %d]: %w", op.name, i, s, rows, cols, ErrShape)
+		}
+		return nil
+	}
+	switch op.kind {
+	case linearNormAct:
+		k := ts[0].Shape()[1]
+		if err := check(1, k, f); err != nil {
+			return err
+		}
+		affine(d[2], d[3])
+		x, w := d[0], d[1]
+		parallelFor((n+evalBlock-1)/evalBlock, evalBlock*k*f, func(lo, hi int) {
+			for b := lo; b < hi; b++ {
+				r0, r1 := b*evalBlock, min((b+1)*evalBlock, n)
+				o := out[r0*f : r1*f]
+				gemmRows(r1-r0, k, f, x[r0*k:r1*k], w, 0, o)
+				for i := 0; i < r1-r0; i++ {
+					row := o[i*f : (i+1)*f]
+					sc, sh := scale[:len(row)], shift[:len(row)]
+					for j, v := range row {
+						row[j] = v*sc[j] + sh[j]
+					}
+					actApplyInPlace(row, op.norm)
+				}
+			}
+		})
+	case linearBiasAdd:
+		k := ts[0].Shape()[1]
+		if err := check(1, k, f); err != nil {
+			return err
+		}
+		for i := 3; i < len(ts); i++ {
+			if err := check(i, n, f); err != nil {
+				return err
+			}
+		}
+		x, w, bias, extra := d[0], d[1], d[2], d[3:]
+		parallelFor((n+evalBlock-1)/evalBlock, evalBlock*k*f, func(lo, hi int) {
+			for b := lo; b < hi; b++ {
+				r0, r1 := b*evalBlock, min((b+1)*evalBlock, n)
+				o := out[r0*f : r1*f]
+				gemmRows(r1-r0, k, f, x[r0*k:r1*k], w, 0, o)
+				for i := r0; i < r1; i++ {
+					row := o[(i-r0)*f : (i-r0+1)*f]
+					bb := bias[:len(row)]
+					for j := range row {
+						row[j] += bb[j]
+					}
+					for _, e := range extra {
+						er := e[i*f : (i+1)*f]
+						er = er[:len(row)]
+						for j := range row {
+							row[j] += er[j]
+						}
+					}
+				}
+			}
+		})
+	case gateNormAct:
+		if err := check(1, n, f); err != nil {
+			return err
+		}
+		if err := check(2, f, f); err != nil {
+			return err
+		}
+		if err := check(3, f, f); err != nil {
+			return err
+		}
+		if op.norm != nil {
+			affine(d[5], d[6])
+		}
+		h, s, wh, ws, bias := d[0], d[1], d[2], d[3], d[4]
+		sig := sigmoidOf[T]()
+		parallelFor((n+evalBlock-1)/evalBlock, evalBlock*f*f*2, func(lo, hi int) {
+			for b := lo; b < hi; b++ {
+				r0, r1 := b*evalBlock, min((b+1)*evalBlock, n)
+				o := out[r0*f : r1*f]
+				gemmRows(r1-r0, f, f, h[r0*f:r1*f], wh, 0, o)
+				gemmRows(r1-r0, f, f, s[r0*f:r1*f], ws, 1, o)
+				for i := r0; i < r1; i++ {
+					row := o[(i-r0)*f : (i-r0+1)*f]
+					hr, sr, bb := h[i*f:(i+1)*f], s[i*f:(i+1)*f], bias[:len(row)]
+					hr, sr = hr[:len(row)], sr[:len(row)]
+					for j := range row {
+						g := T(sig(float64(row[j] + bb[j])))
+						row[j] = g*hr[j] + (1-g)*sr[j]
+					}
+					if op.norm != nil {
+						sc, sh := scale[:len(row)], shift[:len(row)]
+						for j, v := range row {
+							row[j] = v*sc[j] + sh[j]
+						}
+						actApplyInPlace(row, op.norm)
+					}
+				}
+			}
+		})
+	}
+	return nil
+}
