@@ -50,3 +50,22 @@ func geluLookup(x float32, val, grad []float32) (float32, float32) {
 	f := p - float32(i)
 	return val[i] + f*(val[i+1]-val[i]), grad[i] + f*(grad[i+1]-grad[i])
 }
+
+// geluValue returns GELU(x) for float32 kernels that do not need the derivative (one table
+// read instead of two).
+func geluValue(x float32, val []float32) float32 {
+	if x != x { // NaN propagates (and must not index the table)
+		return x
+	}
+	if x <= -geluRange {
+		return 0
+	}
+	if x >= geluRange {
+		return x
+	}
+	p := (x + geluRange) * geluScale
+	i := int(p)
+	f := p - float32(i)
+	v := val[i : i+2 : i+2]
+	return v[0] + f*(v[1]-v[0])
+}

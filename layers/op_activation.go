@@ -168,12 +168,14 @@ func activate[T float](kind Activation, slope float64, x, out, deriv []T) {
 		d32, _ := any(deriv).([]float32)
 		val, grad := geluTables()
 		parallelFor(len(x), 4, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				v, d := geluLookup(x32[i], val, grad)
-				out32[i] = v
-				if d32 != nil {
-					d32[i] = d
+			if d32 == nil { // evaluation: no derivative to keep
+				for i := lo; i < hi; i++ {
+					out32[i] = geluValue(x32[i], val)
 				}
+				return
+			}
+			for i := lo; i < hi; i++ {
+				out32[i], d32[i] = geluLookup(x32[i], val, grad)
 			}
 		})
 		return

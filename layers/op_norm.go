@@ -259,9 +259,9 @@ func actApplyInPlace[T float](y []T, st *normState) {
 	case st.act == Identity || st.act == "":
 	case st.act == GELU && isFloat32[T]():
 		y32 := any(y).([]float32)
-		val, grad := geluTables()
+		val, _ := geluTables()
 		for i, v := range y32 {
-			y32[i], _ = geluLookup(v, val, grad)
+			y32[i] = geluValue(v, val)
 		}
 	case st.act == ReLU:
 		for i, v := range y {

@@ -175,3 +175,20 @@ func BenchmarkMathExp(b *testing.B) {
 	}
 	benchSink += s
 }
+
+// TestGELU_ValueMatchesLookup checks the value-only table read against the value of the
+// two-table read, over the table's range, its edges, and NaN and infinities.
+func TestGELU_ValueMatchesLookup(t *testing.T) {
+	val, grad := geluTables()
+	xs := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), -geluRange, geluRange, 0, -0.5}
+	for x := float32(-9); x < 9; x += 0.0007 {
+		xs = append(xs, x)
+	}
+	for _, x := range xs {
+		want, _ := geluLookup(x, val, grad)
+		got := geluValue(x, val)
+		if math.Float32bits(got) != math.Float32bits(want) && !(got != got && want != want) {
+			t.Fatalf("geluValue(%v) = %v, geluLookup gives %v", x, got, want)
+		}
+	}
+}
