@@ -254,7 +254,7 @@ func denseEval[T float](op *denseEvalOp, d [][]T, ts []*tensor.Dense, out []T, n
 			affine(d[5], d[6])
 		}
 		h, s, wh, ws, bias := d[0], d[1], d[2], d[3], d[4]
-		sig := sigmoidOf[T]()
+		f32 := isFloat32[T]()
 		parallelFor((n+evalBlock-1)/evalBlock, evalBlock*f*f*2, func(lo, hi int) {
 			for b := lo; b < hi; b++ {
 				r0, r1 := b*evalBlock, min((b+1)*evalBlock, n)
@@ -266,7 +266,13 @@ func denseEval[T float](op *denseEvalOp, d [][]T, ts []*tensor.Dense, out []T, n
 					hr, sr, bb := h[i*f:(i+1)*f], s[i*f:(i+1)*f], bias[:len(row)]
 					hr, sr = hr[:len(row)], sr[:len(row)]
 					for j := range row {
-						g := T(sig(float64(row[j] + bb[j])))
+						z := float64(row[j] + bb[j])
+						var g T
+						if f32 { // the fast exponential at float32 precision, called directly
+							g = T(1 / (1 + expFast(-z)))
+						} else {
+							g = T(sigmoid(z))
+						}
 						row[j] = g*hr[j] + (1-g)*sr[j]
 					}
 					if op.norm != nil {

@@ -75,10 +75,15 @@ func sigmoidOf[T float]() func(float64) float64 {
 
 // gateMix computes out = σ(z) a + (1 − σ(z)) b and keeps σ(z) in sig.
 func gateMix[T float](z, a, b, out, sig []T) {
-	f := sigmoidOf[T]()
+	f32 := isFloat32[T]()
 	parallelFor(len(z), 20, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			s := T(f(float64(z[i])))
+			var s T
+			if f32 { // the fast exponential at float32 precision, called directly
+				s = T(1 / (1 + expFast(-float64(z[i]))))
+			} else {
+				s = T(sigmoid(float64(z[i])))
+			}
 			sig[i] = s
 			out[i] = s*a[i] + (1-s)*b[i]
 		}
