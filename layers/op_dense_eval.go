@@ -255,6 +255,7 @@ func denseEval[T float](op *denseEvalOp, d [][]T, ts []*tensor.Dense, out []T, n
 		}
 		h, s, wh, ws, bias := d[0], d[1], d[2], d[3], d[4]
 		f32 := isFloat32[T]()
+		sigTab := sigmoidTable()
 		parallelFor((n+evalBlock-1)/evalBlock, evalBlock*f*f*2, func(lo, hi int) {
 			for b := lo; b < hi; b++ {
 				r0, r1 := b*evalBlock, min((b+1)*evalBlock, n)
@@ -266,12 +267,12 @@ func denseEval[T float](op *denseEvalOp, d [][]T, ts []*tensor.Dense, out []T, n
 					hr, sr, bb := h[i*f:(i+1)*f], s[i*f:(i+1)*f], bias[:len(row)]
 					hr, sr = hr[:len(row)], sr[:len(row)]
 					for j := range row {
-						z := float64(row[j] + bb[j])
+						z := row[j] + bb[j]
 						var g T
-						if f32 { // the fast exponential at float32 precision, called directly
-							g = T(1 / (1 + expFast(-z)))
+						if f32 { // the table at float32 precision
+							g = T(sigmoid32(float32(z), sigTab))
 						} else {
-							g = T(sigmoid(z))
+							g = T(sigmoid(float64(z)))
 						}
 						row[j] = g*hr[j] + (1-g)*sr[j]
 					}

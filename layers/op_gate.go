@@ -64,11 +64,12 @@ func (op *gateMixOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node)
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-// sigmoidOf is the logistic function for a kernel's element type: float32 kernels use the fast
-// exponential (float32 precision), float64 kernels the exact one.
+// sigmoidOf is the logistic function for a kernel's element type: float32 kernels read the
+// cubic table (float32 precision, gelu_table.go), float64 kernels compute it exactly.
 func sigmoidOf[T float]() func(float64) float64 {
 	if isFloat32[T]() {
-		return func(x float64) float64 { return 1 / (1 + expFast(-x)) }
+		tab := sigmoidTable()
+		return func(x float64) float64 { return float64(sigmoid32(float32(x), tab)) }
 	}
 	return sigmoid
 }
@@ -76,11 +77,12 @@ func sigmoidOf[T float]() func(float64) float64 {
 // gateMix computes out = σ(z) a + (1 − σ(z)) b and keeps σ(z) in sig.
 func gateMix[T float](z, a, b, out, sig []T) {
 	f32 := isFloat32[T]()
+	tab := sigmoidTable()
 	parallelFor(len(z), 20, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			var s T
-			if f32 { // the fast exponential at float32 precision, called directly
-				s = T(1 / (1 + expFast(-float64(z[i]))))
+			if f32 { // the table at float32 precision
+				s = T(sigmoid32(float32(z[i]), tab))
 			} else {
 				s = T(sigmoid(float64(z[i])))
 			}

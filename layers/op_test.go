@@ -149,31 +149,39 @@ func TestGELU_Float32NaNAndInf(t *testing.T) {
 	}
 }
 
-func TestExpFast(t *testing.T) {
-	for x := -87.0; x <= 88; x += 0.0137 {
-		if got, want := expFast(x), math.Exp(x); math.Abs(got-want) > 2e-7*want {
-			t.Fatalf("expFast(%v) = %v, want %v (relative error %g)", x, got, want, math.Abs(got-want)/want)
+// TestSigmoid32 checks the float32 sigmoid table against the exact logistic function,
+// inside the table, beyond it, and at NaN and infinities.
+func TestSigmoid32(t *testing.T) {
+	tab := sigmoidTable()
+	for x := -30.0; x <= 30; x += 0.00093 {
+		if got, want := float64(sigmoid32(float32(x), tab)), sigmoid(float64(float32(x))); math.Abs(got-want) > 1e-7 {
+			t.Fatalf("sigmoid32(%v) = %v, want %v", x, got, want)
 		}
 	}
-	if expFast(-1000) != 0 || !math.IsInf(expFast(1000), 1) {
-		t.Fatal("expFast out of range")
+	if s := sigmoid32(float32(math.NaN()), tab); s == s {
+		t.Fatalf("sigmoid32(NaN) = %v", s)
+	}
+	if sigmoid32(float32(math.Inf(1)), tab) != 1 || sigmoid32(float32(math.Inf(-1)), tab) != 0 {
+		t.Fatal("sigmoid32 at infinity")
 	}
 }
 
-func BenchmarkExpFast(b *testing.B) {
-	s := 0.0
+func BenchmarkSigmoid32(b *testing.B) {
+	tab := sigmoidTable()
+	var s float32
 	for i := 0; i < b.N; i++ {
-		s += expFast(-float64(i&1023) / 100)
+		s += sigmoid32(float32(i&1023)/100-5, tab)
 	}
-	benchSink += s
+	benchSink += float64(s)
 }
 
-func BenchmarkMathExp(b *testing.B) {
-	s := 0.0
+func BenchmarkGELUValue(b *testing.B) {
+	val, _ := geluTables()
+	var s float32
 	for i := 0; i < b.N; i++ {
-		s += math.Exp(-float64(i&1023) / 100)
+		s += geluValue(float32(i&1023)/100-5, val)
 	}
-	benchSink += s
+	benchSink += float64(s)
 }
 
 // TestGELU_ValueMatchesLookup checks the value-only table read against the value of the
