@@ -54,7 +54,7 @@ func geluD64(x float64) float64 {
 	return 0.5*(1+math.Erf(x*invSqrt2)) + x*invSqrt2Pi*math.Exp(-0.5*x*x)
 }
 
-// geluD2 is GELU''(x) = φ(x) (2 − x²).
+// geluD2 is GELU”(x) = φ(x) (2 − x²).
 func geluD2(x float64) float64 { return invSqrt2Pi * math.Exp(-0.5*x*x) * (2 - x*x) }
 
 // geluTables returns the cubic tables of GELU and of its derivative.
