@@ -33,13 +33,15 @@ func cubicTable(f, df func(float64) float64, lo, scale float64, n int) []float32
 	return c
 }
 
-// cubicAt evaluates a cubicTable at x, which must lie in [lo, lo + n/scale). The position in
-// the table is computed in float64: x - lo in float32 would round away up to 2^-19 of x's
-// magnitude, a visible error once multiplied by the slope.
-func cubicAt(c []float32, x float32, lo, scale float64) float32 {
-	p := (float64(x) - lo) * scale
-	i := int(p)
-	u := float32(p - float64(i))
+// cubicAt evaluates a cubicTable at x, which must lie in [lo, lo + n/scale); bias is -lo·scale
+// (a whole number). All in float32 without losing x's precision: x·scale is exact (scale is a
+// power of two), the interval's number comes from the positive x·scale + bias, and the offset u
+// in it is a difference of nearby floats, exact (when the sum rounds up across a knot, u is a
+// hair below 0 and the cubic of the interval above is continued that far, which is harmless).
+func cubicAt(c []float32, x, scale, bias float32) float32 {
+	xs := x * scale
+	i := int(xs + bias)
+	u := xs - (float32(i) - bias)
 	k := c[4*i : 4*i+4 : 4*i+4]
 	return k[0] + u*(k[1]+u*(k[2]+u*k[3]))
 }
@@ -78,7 +80,7 @@ func geluLookup(x float32, val, grad []float32) (float32, float32) {
 	if x >= geluRange {
 		return x, 1
 	}
-	return cubicAt(val, x, -geluRange, geluScale), cubicAt(grad, x, -geluRange, geluScale)
+	return cubicAt(val, x, geluScale, geluRange*geluScale), cubicAt(grad, x, geluScale, geluRange*geluScale)
 }
 
 // geluValue returns GELU(x) for float32 kernels that do not need the derivative (one table
@@ -93,7 +95,7 @@ func geluValue(x float32, val []float32) float32 {
 	if x >= geluRange {
 		return x
 	}
-	return cubicAt(val, x, -geluRange, geluScale)
+	return cubicAt(val, x, geluScale, geluRange*geluScale)
 }
 
 // sigmoidRange bounds the sigmoid table: beyond it σ is 0 or 1 to within 2.1e-9.
@@ -127,5 +129,5 @@ func sigmoid32(x float32, tab []float32) float32 {
 	if x >= sigmoidRange {
 		return 1
 	}
-	return cubicAt(tab, x, -sigmoidRange, sigmoidScale)
+	return cubicAt(tab, x, sigmoidScale, sigmoidRange*sigmoidScale)
 }
