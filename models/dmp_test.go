@@ -242,21 +242,9 @@ func TestDMP_Float32MatchesFloat64(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			switch d := res.Values[0].Data().(type) {
-			case []float64:
-				outs[i] = d
-			case []float32:
-				for _, v := range d {
-					outs[i] = append(outs[i], float64(v))
-				}
-			}
+			outs[i] = float64sOf(res.Values[0])
 		}
-		var diff, norm float64
-		for k := range outs[0] {
-			diff += (outs[0][k] - outs[1][k]) * (outs[0][k] - outs[1][k])
-			norm += outs[0][k] * outs[0][k]
-		}
-		if rel := math.Sqrt(diff / norm); rel > 1e-4 || math.IsNaN(rel) {
+		if rel := relDiff(outs[1], outs[0]); rel > 1e-4 || math.IsNaN(rel) {
 			t.Fatalf("%s: float32 and float64 outputs differ by %.3g (relative)", conv, rel)
 		}
 	}
@@ -310,28 +298,41 @@ func TestDMP_FusedEvaluationMatchesUnfused(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					switch d := res.Values[0].Data().(type) {
-					case []float64:
-						outs[i] = d
-					case []float32:
-						for _, v := range d {
-							outs[i] = append(outs[i], float64(v))
-						}
-					}
-				}
-				var diff, norm float64
-				for k := range outs[0] {
-					diff += (outs[0][k] - outs[1][k]) * (outs[0][k] - outs[1][k])
-					norm += outs[1][k] * outs[1][k]
+					outs[i] = float64sOf(res.Values[0])
 				}
 				limit := 1e-12
 				if dt == tensor.Float32 {
 					limit = 1e-5
 				}
-				if rel := math.Sqrt(diff / norm); rel > limit || math.IsNaN(rel) {
+				if rel := relDiff(outs[0], outs[1]); rel > limit || math.IsNaN(rel) {
 					t.Errorf("%v %s %s: fused and unfused evaluation differ by %.3g (relative)", dt, conv, kind, rel)
 				}
 			}
 		}
 	}
+}
+
+// float64sOf returns the values of a float32 or float64 tensor as float64s.
+func float64sOf(t *tensor.Dense) []float64 {
+	switch d := t.Data().(type) {
+	case []float64:
+		return d
+	case []float32:
+		out := make([]float64, len(d))
+		for i, v := range d {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	return nil
+}
+
+// relDiff returns ||got - want|| / ||want||.
+func relDiff(got, want []float64) float64 {
+	var diff, norm float64
+	for k := range want {
+		diff += (got[k] - want[k]) * (got[k] - want[k])
+		norm += want[k] * want[k]
+	}
+	return math.Sqrt(diff / norm)
 }
