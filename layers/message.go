@@ -109,19 +109,40 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 		}
 		return MatMul(h, wm)
 	}
-	a, err := side(dst, m.xT)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	b, err := side(src, m.xS)
-	if err != nil {
-		return nil, wrap(err)
-	}
 	wp, err := compose(s.Param(m.pos.W), mp)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	we, err := compose(s.Param(m.attr.W), me)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if s.FusedEval() && (dstIdx == nil) != (srcIdx == nil) {
+		// Evaluation, one side direct (the original nodes) and one gathered (the
+		// supernodes): the whole message in one fused op, block by block.
+		direct, dw, other, ow, idx := dst, m.xT, src, m.xS, srcIdx
+		if srcIdx == nil {
+			direct, dw, other, ow, idx = src, m.xS, dst, m.xT, dstIdx
+		}
+		o, err := side(other, ow)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		wd, err := compose(s.Param(dw), mx)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		z, err := messageEval(s, m, direct, wd, o, idx, relPos, wp, attr, we)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		return z, nil
+	}
+	a, err := side(dst, m.xT)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	b, err := side(src, m.xS)
 	if err != nil {
 		return nil, wrap(err)
 	}

@@ -1,0 +1,162 @@
+package layers
+
+import (
+	"fmt"
+
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// messageEvalOp computes a whole Message in evaluation, block of rows by block of rows (see
+// op_dense_eval.go): for the edges of one block, the product of their direct-side features with
+// the composed weight, the gathered other-side rows and the thin products with relative
+// positions and attributes, the first BatchNorm and activation, the second Linear, the second
+// BatchNorm and activation, all while the block is in cache. The direct side is the one whose
+// rows are the edges themselves (the original nodes, in Coarsen and Spread); the other side
+// (the supernodes) is multiplied beforehand, on its few rows.
+type messageEvalOp struct {
+	opBase
+	idx          []int
+	norm1, norm2 *normState
+}
+
+// messageEval returns the message for edges whose direct side h ([E, W]) is multiplied by wd,
+// and whose other side o ([R, W], already multiplied) is read at rows idx (nil: row e).
+// Inputs in order: h, wd, o, rel, wp, attr, we, gamma1, beta1, w2, gamma2, beta2.
+func messageEval(s *Scope, m *Message, h, wd, o *gorgonia.Node, idx []int, rel, wp, attr, we *gorgonia.Node) (*gorgonia.Node, error) {
+	if !s.FusedEval() {
+		return nil, fmt.Errorf("layers: messageEval outside a fused evaluation scope: %w", ErrConfig)
+	}
+	// The other side, read by idx, and the direct side's product have MessageInput's shapes.
+	e := h.Shape()[0]
+	if h.Dims() != 2 || wd.Dims() != 2 || h.Shape()[1] != wd.Shape()[0] {
+		return nil, fmt.Errorf("layers: message of %v by %v: %w", h.Shape(), wd.Shape(), ErrShape)
+	}
+	if wd.Shape()[1] != m.cfg.Width || rel.Dims() != 2 || rel.Shape()[0] != e {
+		return nil, fmt.Errorf("layers: message weight %v, relative positions %v for %d edges: %w", wd.Shape(), rel.Shape(), e, ErrShape)
+	}
+	if err := checkMessageInput(o, idx, o, idx, rel, wp, attr, we); err != nil {
+		return nil, err
+	}
+	in := []*gorgonia.Node{h, wd, o, rel, wp, attr, we, s.Param(m.norm1.Gamma), s.Param(m.norm1.Beta),
+		s.Param(m.second.W), s.Param(m.norm2.Gamma), s.Param(m.norm2.Beta)}
+	dims := make([]int, len(in))
+	for i := range dims {
+		dims[i] = 2
+	}
+	op := &messageEvalOp{opBase: newOpBase("message-eval", 2, dims...), idx: idx,
+		norm1: evalNorm(m.norm1, m.cfg.Activation), norm2: evalNorm(m.norm2, m.cfg.Activation)}
+	return applyOp(op, in...)
+}
+
+func (op *messageEvalOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
+	sh, err := shapeOf(in[0])
+	if err != nil {
+		return nil, err
+	}
+	sw, err := shapeOf(in[9])
+	if err != nil {
+		return nil, err
+	}
+	return tensor.Shape{sh[0], sw[1]}, nil
+}
+
+func (op *messageEvalOp) DiffWRT(n int) []bool { return make([]bool, n) }
+
+func (op *messageEvalOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: %s is for evaluation and has no gradient: %w", op.name, ErrConfig)
+}
+
+func (op *messageEvalOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
+	ts, err := denseInputs(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts[1:] {
+		if t.Dtype() != ts[0].Dtype() {
+			return nil, fmt.Errorf("layers: %s of %v and %v: %w", op.name, ts[0].Dtype(), t.Dtype(), ErrShape)
+		}
+	}
+	e, k := ts[0].Shape()[0], ts[0].Shape()[1]
+	w := ts[1].Shape()[1]
+	if ts[9].Shape()[0] != w || ts[2].Shape()[1] != w {
+		return nil, fmt.Errorf("layers: %s widths %v, %v, %v: %w", op.name, ts[1].Shape(), ts[2].Shape(), ts[9].Shape(), ErrShape)
+	}
+	out := op.newUninit(ts[0], e, ts[9].Shape()[1])
+	p, q := ts[3].Shape()[1], ts[5].Shape()[1]
+	switch out.Dtype() {
+	case tensor.Float32:
+		messageEvalKernel(op, dataOf[float32](ts), out.Data().([]float32), e, k, w, p, q)
+	case tensor.Float64:
+		messageEvalKernel(op, dataOf[float64](ts), out.Data().([]float64), e, k, w, p, q)
+	default:
+		return nil, fmt.Errorf("layers: %s on %v: %w", op.name, out.Dtype(), ErrShape)
+	}
+	return out, nil
+}
+
+// affineOf returns the per-column scale and shift of a BatchNorm in evaluation.
+func affineOf[T float](st *normState, gamma, beta []T) (scale, shift []T) {
+	scale, shift = make([]T, len(gamma)), make([]T, len(gamma))
+	for j := range gamma {
+		sc := float64(gamma[j]) * st.invStd[j]
+		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
+	}
+	return scale, shift
+}
+
+func messageEvalKernel[T float](op *messageEvalOp, d [][]T, out []T, e, k, w, p, q int) {
+	h, wd, o, rel, wp, attr, we, w2 := d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[9]
+	sc1, sh1 := affineOf(op.norm1, d[7], d[8])
+	sc2, sh2 := affineOf(op.norm2, d[10], d[11])
+	f := w // the second Linear is [w, w]
+	parallelFor((e+evalBlock-1)/evalBlock, evalBlock*w*(k+w), func(lo, hi int) {
+		z := make([]T, evalBlock*w) // this worker's block of first-layer activations
+		for b := lo; b < hi; b++ {
+			r0, r1 := b*evalBlock, min((b+1)*evalBlock, e)
+			zb := z[:(r1-r0)*w]
+			gemmRows(r1-r0, k, w, h[r0*k:r1*k], wd, 0, zb)
+			for r := r0; r < r1; r++ {
+				row := zb[(r-r0)*w : (r-r0+1)*w]
+				ro := r
+				if op.idx != nil {
+					ro = op.idx[r]
+				}
+				or := o[ro*w : (ro+1)*w]
+				or = or[:len(row)]
+				for j := range row {
+					row[j] += or[j]
+				}
+				for kk, c := range rel[r*p : (r+1)*p] {
+					wk := wp[kk*w : (kk+1)*w]
+					wk = wk[:len(row)]
+					for j := range row {
+						row[j] += c * wk[j]
+					}
+				}
+				for kk, c := range attr[r*q : (r+1)*q] {
+					wk := we[kk*w : (kk+1)*w]
+					wk = wk[:len(row)]
+					for j := range row {
+						row[j] += c * wk[j]
+					}
+				}
+				s1, t1 := sc1[:len(row)], sh1[:len(row)]
+				for j, v := range row {
+					row[j] = v*s1[j] + t1[j]
+				}
+				actApplyInPlace(row, op.norm1)
+			}
+			ob := out[r0*f : r1*f]
+			gemmRows(r1-r0, w, f, zb, w2, 0, ob)
+			for i := 0; i < r1-r0; i++ {
+				row := ob[i*f : (i+1)*f]
+				s2, t2 := sc2[:len(row)], sh2[:len(row)]
+				for j, v := range row {
+					row[j] = v*s2[j] + t2[j]
+				}
+				actApplyInPlace(row, op.norm2)
+			}
+		}
+	})
+}
