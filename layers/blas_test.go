@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ncgn/ncgn/internal/sgemm"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gorgonia.org/tensor"
@@ -60,5 +61,99 @@ func TestBLAS_MatchesGonum(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSgemmKernel checks the assembly kernel's products (sgemmKernel) against gonum's float64
+// product of the same float32 inputs: every row remainder (m mod 4), k from 0 up, widths 32 to
+// 96, B plain and transposed, overwriting and accumulating, serial and parallel; and that it
+// declines the shapes it does not take.
+func TestSgemmKernel(t *testing.T) {
+	if !sgemm.Available {
+		t.Skip("no AVX-512 on this machine: the kernel is not used, gonum computes every product")
+	}
+	rng := rand.New(rand.NewSource(2))
+	for _, m := range []int{1, 3, 4, 5, 17, 515} {
+		for _, k := range []int{0, 1, 7, 64, 301} {
+			for _, n := range []int{32, 64, 96} {
+				for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+					for _, beta := range []float32{0, 1} {
+						for _, par := range []bool{false, true} {
+							a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+							for _, s := range [][]float32{a, b, c} {
+								for i := range s {
+									s[i] = float32(rng.NormFloat64())
+								}
+							}
+							ldb := n
+							if tB == blas.Trans {
+								ldb = k
+							}
+							want := make([]float64, m*n)
+							for i := 0; i < m; i++ {
+								for j := 0; j < n; j++ {
+									s := float64(beta) * float64(c[i*n+j])
+									for p := 0; p < k; p++ {
+										bv := b[p*n+j]
+										if tB == blas.Trans {
+											bv = b[j*ldb+p]
+										}
+										s += float64(a[i*k+p]) * float64(bv)
+									}
+									want[i*n+j] = s
+								}
+							}
+							if !sgemmKernel(blas.NoTrans, tB, m, n, k, 1, a, max(k, 1), b, max(ldb, 1), beta, c, n, par) {
+								t.Fatalf("m %d n %d k %d tB %v: kernel declined", m, n, k, tB)
+							}
+							for i, w := range want {
+								if math.Abs(float64(c[i])-w) > 1e-4*(1+math.Abs(w))*math.Sqrt(float64(k+1)) {
+									t.Fatalf("m %d n %d k %d tB %v beta %v parallel %v: entry %d = %v, want %v", m, n, k, tB, beta, par, i, c[i], w)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	// Aᵀ·B: A [k, m], the weight gradient's shape, across the span and chunk boundaries.
+	for _, k := range []int{1, 255, 257, 8193, 20000} {
+		for _, beta := range []float32{0, 1} {
+			for _, par := range []bool{false, true} {
+				m, n := 8, 64
+				a, b, c := make([]float32, k*m), make([]float32, k*n), make([]float32, m*n)
+				for _, s := range [][]float32{a, b, c} {
+					for i := range s {
+						s[i] = float32(rng.NormFloat64())
+					}
+				}
+				want := make([]float64, m*n)
+				for i := 0; i < m; i++ {
+					for j := 0; j < n; j++ {
+						s := float64(beta) * float64(c[i*n+j])
+						for p := 0; p < k; p++ {
+							s += float64(a[p*m+i]) * float64(b[p*n+j])
+						}
+						want[i*n+j] = s
+					}
+				}
+				if !sgemmKernel(blas.Trans, blas.NoTrans, m, n, k, 1, a, m, b, n, beta, c, n, par) {
+					t.Fatalf("Aᵀ·B with k %d: kernel declined", k)
+				}
+				for i, w := range want {
+					if math.Abs(float64(c[i])-w) > 1e-4*(1+math.Abs(w))*math.Sqrt(float64(k+1)) {
+						t.Fatalf("Aᵀ·B k %d beta %v parallel %v: entry %d = %v, want %v", k, beta, par, i, c[i], w)
+					}
+				}
+			}
+		}
+	}
+	c := make([]float32, 16)
+	if sgemmKernel(blas.NoTrans, blas.NoTrans, 1, 16, 1, 1, []float32{1}, 1, make([]float32, 16), 16, 0, c, 16, false) {
+		t.Fatal("n = 16 taken: the kernel needs multiples of 32")
+	}
+	if sgemmKernel(blas.NoTrans, blas.NoTrans, 1, 32, 1, 2, []float32{1}, 1, make([]float32, 32), 32, 0, make([]float32, 32), 32, false) {
+		t.Fatal("alpha 2 taken")
 	}
 }

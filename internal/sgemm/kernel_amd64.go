@@ -1,0 +1,29 @@
+//go:build amd64 && !purego
+
+package sgemm
+
+import "golang.org/x/sys/cpu"
+
+// sgemm4x32 computes C[0:4, 0:32] = A[0:4, 0:k]·B[0:k, 0:32] (+ C when acc != 0) with
+// AVX-512 (kernel_amd64.s). Leading dimensions in elements.
+//
+//go:noescape
+func sgemm4x32(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, acc int)
+
+// Available reports whether this CPU (and OS) runs the kernel.
+var Available = cpu.X86.HasAVX512F
+
+// Kernel4x32 computes C[0:4, 0:32] = A[0:4, 0:k]·B[0:k, 0:32], or adds the product to C when
+// acc is set. The caller guarantees that Available is true and the bounds: len(a) ≥ 3·lda + k,
+// len(b) ≥ (k-1)·ldb + 32, len(c) ≥ 3·ldc + 32.
+func Kernel4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	flag := 0
+	if acc {
+		flag = 1
+	}
+	var ap, bp *float32
+	if k > 0 {
+		ap, bp = &a[0], &b[0]
+	}
+	sgemm4x32(k, ap, lda, bp, ldb, &c[0], ldc, flag)
+}
