@@ -5,19 +5,19 @@ import (
 	"gonum.org/v1/gonum/blas"
 )
 
-// transAChunk and transASpan are the rows of the inner dimension that sgemmTransA transposes
-// at a time (in cache) and that one partial sum covers (a fixed split: the sum's order does not
-// depend on the number of cores).
+// transASpan is the number of rows of the inner dimension that one partial sum of
+// sgemmTransA covers: a fixed split, so the order of the sum does not depend on the number of
+// cores; transAChunk the rows taken at a time, so that A's and B's rows stay in cache while the
+// kernel passes over them for every block of C.
 const (
 	transAChunk = 256
 	transASpan  = 8192
 )
 
 // sgemmTransA computes C = Aᵀ·B (+ C) for A [k, m] and B [k, n] with m a multiple of 4: the
-// weight gradients of a layer (m, n the layer's widths, k the rows of the batch). Each span of
-// transASpan rows of the inner dimension is summed into its own partial product, chunk by
-// chunk (Aᵀ of the chunk transposed into scratch, then the kernel with accumulation), and the
-// partials are added in order.
+// weight gradients of a layer (m, n the layer's widths, k the rows of the batch). The kernel
+// reads Aᵀ's rows as A's columns; each span of transASpan rows of the inner dimension is summed
+// into its own partial product, and the partials are added in order.
 func sgemmTransA(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, parallel bool) bool {
 	if m%4 != 0 || k == 0 || len(a) < (k-1)*lda+m || len(b) < (k-1)*ldb+n || len(c) < (m-1)*ldc+n {
 		return false
@@ -25,20 +25,13 @@ func sgemmTransA(m, n, k int, a []float32, lda int, b []float32, ldb int, beta f
 	spans := (k + transASpan - 1) / transASpan
 	part := make([]float32, spans*m*n)
 	run := func(lo, hi int) {
-		at := make([]float32, m*transAChunk)
 		for sp := lo; sp < hi; sp++ {
 			p := part[sp*m*n : (sp+1)*m*n]
 			for r0 := sp * transASpan; r0 < min((sp+1)*transASpan, k); r0 += transAChunk {
 				rows := min(transAChunk, k-r0, (sp+1)*transASpan-r0)
-				for r := 0; r < rows; r++ { // at[i, r] = A[r0 + r, i]
-					ar := a[(r0+r)*lda : (r0+r)*lda+m]
-					for i, v := range ar {
-						at[i*rows+r] = v
-					}
-				}
 				for i := 0; i < m; i += 4 {
 					for j := 0; j < n; j += 32 {
-						sgemm.Kernel4x32(rows, at[i*rows:], rows, b[r0*ldb+j:], ldb, p[i*n+j:], n, r0 > sp*transASpan)
+						sgemm.KernelT4x32(rows, a[r0*lda+i:], lda, b[r0*ldb+j:], ldb, p[i*n+j:], n, r0 > sp*transASpan)
 					}
 				}
 			}

@@ -4,11 +4,11 @@ package sgemm
 
 import "golang.org/x/sys/cpu"
 
-// sgemm4x32 computes C[0:4, 0:32] = A[0:4, 0:k]·B[0:k, 0:32] (+ C when acc != 0) with
-// AVX-512 (kernel_amd64.s). Leading dimensions in elements.
+// sgemm4x32 computes C[0:4, 0:32] = A·B[0:k, 0:32] (+ C when acc != 0) with AVX-512
+// (kernel_amd64.s), A's element (i, p) at a[i·ars + p·aks]. Strides in elements.
 //
 //go:noescape
-func sgemm4x32(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, acc int)
+func sgemm4x32(k int, a *float32, ars int, aks int, b *float32, ldb int, c *float32, ldc int, acc int)
 
 // Available reports whether this CPU (and OS) runs the kernel.
 var Available = cpu.X86.HasAVX512F
@@ -25,5 +25,21 @@ func Kernel4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, 
 	if k > 0 {
 		ap, bp = &a[0], &b[0]
 	}
-	sgemm4x32(k, ap, lda, bp, ldb, &c[0], ldc, flag)
+	sgemm4x32(k, ap, lda, 1, bp, ldb, &c[0], ldc, flag)
+}
+
+// KernelT4x32 computes C[0:4, 0:32] = Aᵀ·B[0:k, 0:32] for A a k x 4 block with leading
+// dimension lda (the columns of a stored matrix: the weight gradient Xᵀ·G), or adds it to C
+// when acc is set. The caller guarantees Available and the bounds: len(a) ≥ (k-1)·lda + 4,
+// len(b) ≥ (k-1)·ldb + 32, len(c) ≥ 3·ldc + 32.
+func KernelT4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	flag := 0
+	if acc {
+		flag = 1
+	}
+	var ap, bp *float32
+	if k > 0 {
+		ap, bp = &a[0], &b[0]
+	}
+	sgemm4x32(k, ap, 1, lda, bp, ldb, &c[0], ldc, flag)
 }

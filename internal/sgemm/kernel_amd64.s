@@ -2,21 +2,25 @@
 
 #include "textflag.h"
 
-// func sgemm4x32(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, acc int)
+// func sgemm4x32(k int, a *float32, ars int, aks int, b *float32, ldb int, c *float32, ldc int, acc int)
 //
-// C[0:4, 0:32] = A[0:4, 0:k] · B[0:k, 0:32] (+ C when acc != 0), row-major with leading
-// dimensions lda, ldb, ldc in elements. Eight zmm accumulators (4 rows x 2 x 16 columns);
-// per step of k, two loads of B's row, four broadcasts of A's column and eight FMAs.
-TEXT ·sgemm4x32(SB), NOSPLIT, $0-64
+// C[0:4, 0:32] = A·B[0:k, 0:32] (+ C when acc != 0) where row i, column p of the 4 x k matrix
+// A is a[i·ars + p·aks] (ars = lda, aks = 1 for A itself; ars = 1, aks = lda for the transpose
+// of a stored k x 4 block), B and C row-major with leading dimensions ldb, ldc; all strides in
+// elements. Eight zmm accumulators (4 rows x 2 x 16 columns); per step of k, two loads of B's
+// row, four broadcasts of A's column and eight FMAs.
+TEXT ·sgemm4x32(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
-	MOVQ b+24(FP), DI
-	MOVQ ldb+32(FP), R9
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R10
-	MOVQ acc+56(FP), R11
+	MOVQ ars+16(FP), R8
+	MOVQ aks+24(FP), BX
+	MOVQ b+32(FP), DI
+	MOVQ ldb+40(FP), R9
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R10
+	MOVQ acc+64(FP), R11
 	SHLQ $2, R8
+	SHLQ $2, BX
 	SHLQ $2, R9
 	SHLQ $2, R10
 	LEAQ (SI)(R8*1), R12
@@ -67,10 +71,10 @@ loop:
 	VFMADD231PS  Z9, Z12, Z5
 	VFMADD231PS  Z8, Z13, Z6
 	VFMADD231PS  Z9, Z13, Z7
-	ADDQ         $4, SI
-	ADDQ         $4, R12
-	ADDQ         $4, R13
-	ADDQ         $4, R14
+	ADDQ         BX, SI
+	ADDQ         BX, R12
+	ADDQ         BX, R13
+	ADDQ         BX, R14
 	ADDQ         R9, DI
 	DECQ         CX
 	JNZ          loop

@@ -9,3 +9,8 @@ var Available = false
 func Kernel4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
 	panic("sgemm: no kernel on this platform (check Available)")
 }
+
+// KernelT4x32 is not available here; callers check Available first.
+func KernelT4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	panic("sgemm: no kernel on this platform (check Available)")
+}
