@@ -173,3 +173,38 @@ func gaussian(n, dim int, seed uint64) [][]float64 {
 	}
 	return out
 }
+
+// faultDenoiser wraps a denoiser and, at the calls listed in faultAt (1-based), builds a
+// graph that fails inside gorgonia's machine (an input reshaped after construction, so that a
+// product's inner dimensions no longer match when it runs), as gorgonia's rare machine faults
+// do (layers.ErrMachine).
+type faultDenoiser struct {
+	Denoiser
+	faultAt map[int]bool
+	calls   int
+}
+
+func (d *faultDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+	d.calls++
+	out, err := d.Denoiser.Forward(s, xt, batch, t)
+	if err != nil || !d.faultAt[d.calls] {
+		return out, err
+	}
+	w := out.Shape()[1]
+	eye := make([]float64, w*w)
+	for i := 0; i < w; i++ {
+		eye[i*w+i] = 1
+	}
+	id, err := s.Input("fault", eye, w, w)
+	if err != nil {
+		return nil, err
+	}
+	y, err := layers.MatMul(out, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := id.Value().(*tensor.Dense).Reshape(1, w*w); err != nil {
+		return nil, err
+	}
+	return y, nil
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -192,4 +193,29 @@ type wideDenoiser struct{ *mlpDenoiser }
 
 func (d wideDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
 	return s.Input("wide", make([]float64, batch*3), batch, 3)
+}
+
+// TestSample_MachineFaultRetried checks that a sampling step whose graph fails inside
+// gorgonia's machine (layers.ErrMachine) is built and run once more, with the result of an
+// undisturbed run, and that a second failure of the same step is reported.
+func TestSample_MachineFaultRetried(t *testing.T) {
+	s := Shape{Nodes: 1, Dim: 2}
+	ctx := context.Background()
+	cfg := SampleConfig{Process: ProcessFlow, Count: 3, Seed: 4, Flow: FlowConfig{Steps: 4}}
+	den := &faultDenoiser{Denoiser: newMLPDenoiser(t, tensor.Float64, s, 4, 1), faultAt: map[int]bool{2: true}}
+	got, err := Sample(ctx, den, s, cfg)
+	if err != nil {
+		t.Fatalf("a single machine fault stopped sampling: %v", err)
+	}
+	want, err := Sample(ctx, newMLPDenoiser(t, tensor.Float64, s, 4, 1), s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("samples after a retried step %v, undisturbed %v", got, want)
+	}
+	twice := &faultDenoiser{Denoiser: newMLPDenoiser(t, tensor.Float64, s, 4, 1), faultAt: map[int]bool{2: true, 3: true}}
+	if _, err := Sample(ctx, twice, s, cfg); !errors.Is(err, layers.ErrMachine) || !strings.Contains(err.Error(), "step 2 of 4") {
+		t.Errorf("err = %v, want layers.ErrMachine naming step 2 of 4", err)
+	}
 }

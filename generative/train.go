@@ -46,7 +46,13 @@ type Trainer struct {
 	samples   int // number of data samples of the resumed run (0: not resumed)
 	permEpoch int
 	perm      []int
+
+	machineRetries int // steps run a second time after a gorgonia machine failure (layers.ErrMachine)
 }
+
+// MachineRetries returns how many steps were run a second time after a gorgonia machine
+// failure (layers.ErrMachine).
+func (tr *Trainer) MachineRetries() int { return tr.machineRetries }
 
 // TrainResult summarises a call of Train.
 type TrainResult struct {
@@ -264,28 +270,37 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error
 			}
 		}
 	}
-	s := layers.NewScope(tr.ps, true)
-	pred, err := tr.den.Forward(s, xt, B, ts)
-	if err != nil {
-		return 0, fmt.Errorf("generative: step %d: denoiser: %w", k+1, err)
-	}
-	if err := checkOutput(pred, B, tr.shape); err != nil {
-		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
-	}
-	tn, err := s.Input("target", target, B*tr.shape.Nodes, tr.shape.Dim)
-	if err != nil {
-		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
-	}
-	loss, err := mse(pred, tn)
-	if err != nil {
-		return 0, fmt.Errorf("generative: step %d: loss: %w", k+1, err)
-	}
-	res, err := s.Run(loss)
-	if res != nil && (math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0)) {
-		return res.Loss, fmt.Errorf("generative: step %d (epoch %d): loss is %v: %w", k+1, k/tr.stepsPerEpoch(len(data)), res.Loss, ErrNonFinite)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+	// The graph is built and run once more if gorgonia's machine fails (layers.ErrMachine: a
+	// rare, non-reproducible fault of gorgonia v0.9.18); nothing has changed state by then.
+	var res *layers.Result
+	for attempt := 0; ; attempt++ {
+		s := layers.NewScope(tr.ps, true)
+		pred, err := tr.den.Forward(s, xt, B, ts)
+		if err != nil {
+			return 0, fmt.Errorf("generative: step %d: denoiser: %w", k+1, err)
+		}
+		if err := checkOutput(pred, B, tr.shape); err != nil {
+			return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+		}
+		tn, err := s.Input("target", target, B*tr.shape.Nodes, tr.shape.Dim)
+		if err != nil {
+			return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+		}
+		loss, err := mse(pred, tn)
+		if err != nil {
+			return 0, fmt.Errorf("generative: step %d: loss: %w", k+1, err)
+		}
+		if res, err = s.Run(loss); err != nil && errors.Is(err, layers.ErrMachine) && attempt == 0 {
+			tr.machineRetries++
+			continue
+		}
+		if res != nil && (math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0)) {
+			return res.Loss, fmt.Errorf("generative: step %d (epoch %d): loss is %v: %w", k+1, k/tr.stepsPerEpoch(len(data)), res.Loss, ErrNonFinite)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+		}
+		break
 	}
 	if err := checkGrads(tr.ps); err != nil {
 		return res.Loss, fmt.Errorf("generative: step %d (loss %v): %w", k+1, res.Loss, err)

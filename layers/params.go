@@ -15,6 +15,13 @@ var ErrShape = errors.New("wrong shape")
 // ErrConfig reports an invalid layer or parameter configuration.
 var ErrConfig = errors.New("invalid configuration")
 
+// ErrMachine marks a failure of gorgonia's machine while it runs a graph that was built
+// without error. gorgonia v0.9.18 fails this way, rarely and not reproducibly (about once in a
+// few thousand DMP steps here: an instruction sees another value's shape, e.g. "Add failed:
+// Shape mismatch"; docs/performance.md). The same step built again runs; callers may retry
+// once (generative's trainer and sampler do).
+var ErrMachine = errors.New("gorgonia machine failure")
+
 // Init says how a new parameter is initialised.
 type Init struct {
 	// Kind is one of "uniform" (in [-Bound, Bound]), "zeros", "ones" or "const" (every entry Value).

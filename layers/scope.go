@@ -130,7 +130,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		s.ar.release()
 	}()
 	if err := vm.RunAll(); err != nil {
-		return nil, fmt.Errorf("layers: running the graph: %w", err)
+		return nil, fmt.Errorf("layers: running the graph: %w: %w", ErrMachine, err)
 	}
 	res := &Result{Values: make([]*tensor.Dense, len(fetch))}
 	for i, v := range vals {
