@@ -32,9 +32,33 @@ const (
 	gateNormAct
 )
 
+// evalOnly is embedded in the fused evaluation ops: they have no gradient.
+type evalOnly struct{}
+
+func (evalOnly) DiffWRT(n int) []bool { return make([]bool, n) }
+
+func (evalOnly) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
+	return nil, fmt.Errorf("layers: a fused evaluation op has no gradient: %w", ErrConfig)
+}
+
+// sameDtype returns the dense inputs of an op after checking that they share one dtype.
+func sameDtype(name string, in []gorgonia.Value) ([]*tensor.Dense, error) {
+	ts, err := denseInputs(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts[1:] {
+		if t.Dtype() != ts[0].Dtype() {
+			return nil, fmt.Errorf("layers: %s of %v and %v: %w", name, ts[0].Dtype(), t.Dtype(), ErrShape)
+		}
+	}
+	return ts, nil
+}
+
 // denseEvalOp is the fused evaluation op of one denseKind.
 type denseEvalOp struct {
 	opBase
+	evalOnly
 	kind denseKind
 	norm *normState // the BatchNorm's running statistics and activation (nil: none)
 }
@@ -122,21 +146,10 @@ func (op *denseEvalOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error)
 	return tensor.Shape{sx[0], sw[1]}, nil
 }
 
-func (op *denseEvalOp) DiffWRT(n int) []bool { return make([]bool, n) }
-
-func (op *denseEvalOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
-	return nil, fmt.Errorf("layers: %s is for evaluation and has no gradient: %w", op.name, ErrConfig)
-}
-
 func (op *denseEvalOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	ts, err := denseInputs(in)
+	ts, err := sameDtype(op.name, in)
 	if err != nil {
 		return nil, err
-	}
-	for _, t := range ts[1:] {
-		if t.Dtype() != ts[0].Dtype() {
-			return nil, fmt.Errorf("layers: %s of %v and %v: %w", op.name, ts[0].Dtype(), t.Dtype(), ErrShape)
-		}
 	}
 	n := ts[0].Shape()[0]
 	sh, err := op.InferShape(ts[0].Shape(), ts[1].Shape(), ts[2].Shape())

@@ -16,6 +16,7 @@ import (
 // (the supernodes) is multiplied beforehand, on its few rows.
 type messageEvalOp struct {
 	opBase
+	evalOnly
 	idx          []int
 	norm1, norm2 *normState
 }
@@ -61,21 +62,10 @@ func (op *messageEvalOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, erro
 	return tensor.Shape{sh[0], sw[1]}, nil
 }
 
-func (op *messageEvalOp) DiffWRT(n int) []bool { return make([]bool, n) }
-
-func (op *messageEvalOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node) (gorgonia.Nodes, error) {
-	return nil, fmt.Errorf("layers: %s is for evaluation and has no gradient: %w", op.name, ErrConfig)
-}
-
 func (op *messageEvalOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
-	ts, err := denseInputs(in)
+	ts, err := sameDtype(op.name, in)
 	if err != nil {
 		return nil, err
-	}
-	for _, t := range ts[1:] {
-		if t.Dtype() != ts[0].Dtype() {
-			return nil, fmt.Errorf("layers: %s of %v and %v: %w", op.name, ts[0].Dtype(), t.Dtype(), ErrShape)
-		}
 	}
 	e, k := ts[0].Shape()[0], ts[0].Shape()[1]
 	w := ts[1].Shape()[1]
@@ -127,20 +117,8 @@ func messageEvalKernel[T float](op *messageEvalOp, d [][]T, out []T, e, k, w, p,
 				for j := range row {
 					row[j] += or[j]
 				}
-				for kk, c := range rel[r*p : (r+1)*p] {
-					wk := wp[kk*w : (kk+1)*w]
-					wk = wk[:len(row)]
-					for j := range row {
-						row[j] += c * wk[j]
-					}
-				}
-				for kk, c := range attr[r*q : (r+1)*q] {
-					wk := we[kk*w : (kk+1)*w]
-					wk = wk[:len(row)]
-					for j := range row {
-						row[j] += c * wk[j]
-					}
-				}
+				addThin(row, rel[r*p:(r+1)*p], wp, w)
+				addThin(row, attr[r*q:(r+1)*q], we, w)
 				s1, t1 := sc1[:len(row)], sh1[:len(row)]
 				for j, v := range row {
 					row[j] = v*s1[j] + t1[j]

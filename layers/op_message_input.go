@@ -193,23 +193,23 @@ func messageInput[T float](out, a []T, ia []int, b []T, ib []int, rel, wp, attr,
 			for j := range o {
 				o[j] = ar[j] + br[j]
 			}
-			for k, c := range rel[r*p : (r+1)*p] {
-				wk := wp[k*w : (k+1)*w]
-				wk = wk[:len(o)]
-				for j := range o {
-					o[j] += c * wk[j]
-				}
-			}
-			for k, c := range attr[r*q : (r+1)*q] {
-				wk := we[k*w : (k+1)*w]
-				wk = wk[:len(o)]
-				for j := range o {
-					o[j] += c * wk[j]
-				}
-			}
+			addThin(o, rel[r*p:(r+1)*p], wp, w)
+			addThin(o, attr[r*q:(r+1)*q], we, w)
 			if norm != nil {
 				norm(o)
 			}
 		}
 	})
+}
+
+// addThin adds x·W to row for a short x (a relative position, an edge attribute) and W with
+// rows of width w: one multiply-add pass over the row per entry of x.
+func addThin[T float](row, x, wt []T, w int) {
+	for k, c := range x {
+		wk := wt[k*w : (k+1)*w]
+		wk = wk[:len(row)]
+		for j := range row {
+			row[j] += c * wk[j]
+		}
+	}
 }

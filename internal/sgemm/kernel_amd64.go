@@ -17,6 +17,11 @@ var Available = cpu.X86.HasAVX512F
 // acc is set. The caller guarantees that Available is true and the bounds: len(a) ≥ 3·lda + k,
 // len(b) ≥ (k-1)·ldb + 32, len(c) ≥ 3·ldc + 32.
 func Kernel4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	call(k, a, lda, 1, b, ldb, c, ldc, acc)
+}
+
+// call runs sgemm4x32 on slices.
+func call(k int, a []float32, ars, aks int, b []float32, ldb int, c []float32, ldc int, acc bool) {
 	flag := 0
 	if acc {
 		flag = 1
@@ -25,7 +30,7 @@ func Kernel4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, 
 	if k > 0 {
 		ap, bp = &a[0], &b[0]
 	}
-	sgemm4x32(k, ap, lda, 1, bp, ldb, &c[0], ldc, flag)
+	sgemm4x32(k, ap, ars, aks, bp, ldb, &c[0], ldc, flag)
 }
 
 // KernelT4x32 computes C[0:4, 0:32] = Aᵀ·B[0:k, 0:32] for A a k x 4 block with leading
@@ -33,13 +38,5 @@ func Kernel4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, 
 // when acc is set. The caller guarantees Available and the bounds: len(a) ≥ (k-1)·lda + 4,
 // len(b) ≥ (k-1)·ldb + 32, len(c) ≥ 3·ldc + 32.
 func KernelT4x32(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
-	flag := 0
-	if acc {
-		flag = 1
-	}
-	var ap, bp *float32
-	if k > 0 {
-		ap, bp = &a[0], &b[0]
-	}
-	sgemm4x32(k, ap, 1, lda, bp, ldb, &c[0], ldc, flag)
+	call(k, a, 1, lda, b, ldb, c, ldc, acc)
 }
