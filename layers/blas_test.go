@@ -71,8 +71,21 @@ func TestBLAS_MatchesGonum(t *testing.T) {
 // it does not take.
 func TestSgemmKernel(t *testing.T) {
 	if !sgemm.Available {
-		t.Skip("no AVX-512 on this machine: the kernel is not used, gonum computes every product")
+		t.Skip("no AVX-512 or AVX2 on this machine: the kernel is not used, gonum computes every product")
 	}
+	prev := sgemm.UseAVX512(true)
+	defer sgemm.UseAVX512(prev)
+	kinds := []string{sgemm.Kind()}
+	if sgemm.Kind() == "avx512" {
+		kinds = append(kinds, "avx2")
+	}
+	for _, kind := range kinds {
+		sgemm.UseAVX512(kind == "avx512")
+		t.Run(kind, testSgemmKernel)
+	}
+}
+
+func testSgemmKernel(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	for _, m := range []int{1, 3, 4, 5, 17, 515} {
 		for _, k := range []int{0, 1, 7, 64, 301} {

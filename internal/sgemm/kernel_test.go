@@ -11,8 +11,20 @@ import (
 // dimensions wider than the block.
 func TestKernels(t *testing.T) {
 	if !Available {
-		t.Skip("no AVX-512 on this machine (or -tags purego): the kernels are not used")
+		t.Skip("no AVX-512 or AVX2 on this machine (or -tags purego): the kernels are not used")
 	}
+	kinds := []bool{useAVX512}
+	if useAVX512 { // the AVX2 kernel runs on an AVX-512 machine too
+		kinds = append(kinds, false)
+	}
+	defer func(v bool) { useAVX512 = v }(useAVX512)
+	for _, avx512 := range kinds {
+		useAVX512 = avx512
+		t.Run(Kind(), testKernels)
+	}
+}
+
+func testKernels(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	fill := func(n int) []float32 {
 		v := make([]float32, n)
