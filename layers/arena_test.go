@@ -3,6 +3,8 @@ package layers
 import (
 	"math"
 	"math/rand"
+	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/ncgn/ncgn/graphs"
@@ -164,5 +166,84 @@ func TestArena_ReusedBuffersChangeNothing(t *testing.T) {
 				same("gradient "+ps.list[i].Name, g1[i], g2[i])
 			}
 		})
+	}
+}
+
+// TestArena_ConcurrentScopes runs training steps of two networks in parallel goroutines, each
+// with its own Params and Scopes over the one process-wide pool, and demands the results of
+// running them one after the other: no buffer is handed to two scopes at once.
+func TestArena_ConcurrentScopes(t *testing.T) {
+	const n, w = 900, 32 // 900 x 32 values: pooled
+	step := func(seed int64, steps int) []float64 {
+		ps, _ := NewParams(tensor.Float32, seed)
+		lift, err := NewMLP(ps, "lift", MLPConfig{Dims: []int{3, w, w}, Norm: true})
+		if err != nil {
+			t.Error(err)
+			return nil
+		}
+		gat, _ := NewGATConv(ps, "gat", GATConfig{In: w, Out: w})
+		out, _ := NewLinear(ps, "out", LinearConfig{In: w, Out: 2})
+		rng := rand.New(rand.NewSource(seed))
+		x := make([]float64, n*3)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		e := &graphs.Edges{}
+		for i := 0; i < n; i++ {
+			for k := 0; k < 4; k++ {
+				e.Src, e.Dst = append(e.Src, rng.Intn(n)), append(e.Dst, i)
+			}
+		}
+		var trace []float64
+		for k := 0; k < steps; k++ {
+			s := NewScope(ps, true)
+			xn, _ := s.Input("x", x, n, 3)
+			h, err := lift.Forward(s, xn)
+			if err == nil {
+				h, err = gat.Forward(s, h, e)
+			}
+			if err == nil {
+				h, err = out.Forward(s, h)
+			}
+			if err != nil {
+				t.Error(err)
+				return nil
+			}
+			sq, _ := gorgonia.Square(h)
+			loss, _ := gorgonia.Mean(sq)
+			res, err := s.Run(loss)
+			if err != nil {
+				t.Error(err)
+				return nil
+			}
+			trace = append(trace, res.Loss)
+			for _, p := range ps.Learnables() { // a plain gradient step, so the steps differ
+				g, v := toFloat64s(p.Grad), p.Float64s()
+				for i := range v {
+					v[i] -= 0.01 * g[i]
+				}
+				if err := p.SetFloat64s(v); err != nil {
+					t.Error(err)
+					return nil
+				}
+			}
+		}
+		return trace
+	}
+	want := [][]float64{step(1, 6), step(2, 6)}
+	got := make([][]float64, 2)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			got[i] = step(int64(i+1), 6)
+		}(i)
+	}
+	wg.Wait()
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("network %d: losses %v in parallel, %v alone", i, got[i], want[i])
+		}
 	}
 }
