@@ -30,49 +30,18 @@ const BLAS = "openblas"
 // for the short-and-wide products of the backward pass, by the inner dimension with a fixed
 // reduction order) across GOMAXPROCS goroutines: OpenBLAS's own threads busy-wait and fight
 // the Go scheduler for the same cores, and the split keeps results independent of timing.
-type openBLAS struct{ gonum.Implementation }
+// With serial set nothing is split: the caller is already parallel (op_dense_eval.go).
+type openBLAS struct {
+	gonum.Implementation
+	serial bool
+}
 
 // blasImpl computes MatMul's products.
 var blasImpl gemmer = openBLAS{}
 
 // blasSerial computes the products of one block of rows inside kernels that are already
 // parallel over blocks (op_dense_eval.go): OpenBLAS on the calling goroutine, unsplit.
-var blasSerial gemmer = openBLASSerial{}
-
-// openBLASSerial is openBLAS without the split across goroutines.
-type openBLASSerial struct{ gonum.Implementation }
-
-// Sgemm computes C = alpha op(A) op(B) + beta C in float32 (row-major) on this goroutine
-// (the AVX-512 kernel first, as openBLAS.Sgemm).
-func (openBLASSerial) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if sgemmKernel(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, false) {
-		return
-	}
-	if k == 0 || len(a) == 0 || len(b) == 0 {
-		gonum.Implementation{}.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		return
-	}
-	C.cblas_sgemm(C.CblasRowMajor, trans(tA), trans(tB), C.blasint(m), C.blasint(n), C.blasint(k), C.float(alpha),
-		(*C.float)(unsafe.Pointer(&a[0])), C.blasint(lda), (*C.float)(unsafe.Pointer(&b[0])), C.blasint(ldb), C.float(beta),
-		(*C.float)(unsafe.Pointer(&c[0])), C.blasint(ldc))
-}
-
-// Dgemm computes C = alpha op(A) op(B) + beta C in float64 (row-major) on this goroutine.
-func (openBLASSerial) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 || len(a) == 0 || len(b) == 0 {
-		gonum.Implementation{}.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		return
-	}
-	C.cblas_dgemm(C.CblasRowMajor, trans(tA), trans(tB), C.blasint(m), C.blasint(n), C.blasint(k), C.double(alpha),
-		(*C.double)(unsafe.Pointer(&a[0])), C.blasint(lda), (*C.double)(unsafe.Pointer(&b[0])), C.blasint(ldb), C.double(beta),
-		(*C.double)(unsafe.Pointer(&c[0])), C.blasint(ldc))
-}
+var blasSerial gemmer = openBLAS{serial: true}
 
 func init() {
 	C.openblas_set_num_threads(1)
@@ -156,29 +125,34 @@ func trans(t blas.Transpose) C.enum_CBLAS_TRANSPOSE {
 	return C.CblasTrans
 }
 
-// Sgemm computes C = alpha op(A) op(B) + beta C in float32 (row-major). The products of a
-// layer go to the AVX-512 kernel where the CPU has it (sgemm_kernel.go: 3-4 times OpenBLAS's
-// rate on these skinny shapes), the others to OpenBLAS.
-func (openBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// Sgemm computes C = alpha op(A) op(B) + beta C in float32 (row-major). The products the
+// assembly kernel takes go there (sgemm_kernel.go: 2-4 times OpenBLAS's rate on these skinny
+// shapes), the others to OpenBLAS.
+func (o openBLAS) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	if sgemmKernel(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, true) {
+	if sgemmKernel(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, !o.serial) {
 		return
 	}
 	if k == 0 || len(a) == 0 || len(b) == 0 {
 		gonum.Implementation{}.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	splitGemm(tA, tB, m, n, k, lda, ldb, beta, c, ldc, func(m, n, k, aOff, bOff int, beta float32, c []float32, cOff, ldc int) {
+	gemm := func(m, n, k, aOff, bOff int, beta float32, c []float32, cOff, ldc int) {
 		C.cblas_sgemm(C.CblasRowMajor, trans(tA), trans(tB), C.blasint(m), C.blasint(n), C.blasint(k), C.float(alpha),
 			(*C.float)(unsafe.Pointer(&a[aOff])), C.blasint(lda), (*C.float)(unsafe.Pointer(&b[bOff])), C.blasint(ldb), C.float(beta),
 			(*C.float)(unsafe.Pointer(&c[cOff])), C.blasint(ldc))
-	})
+	}
+	if o.serial {
+		gemm(m, n, k, 0, 0, beta, c, 0, ldc)
+		return
+	}
+	splitGemm(tA, tB, m, n, k, lda, ldb, beta, c, ldc, gemm)
 }
 
 // Dgemm computes C = alpha op(A) op(B) + beta C in float64 (row-major).
-func (openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+func (o openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -186,9 +160,14 @@ func (openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []flo
 		gonum.Implementation{}.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	splitGemm(tA, tB, m, n, k, lda, ldb, beta, c, ldc, func(m, n, k, aOff, bOff int, beta float64, c []float64, cOff, ldc int) {
+	gemm := func(m, n, k, aOff, bOff int, beta float64, c []float64, cOff, ldc int) {
 		C.cblas_dgemm(C.CblasRowMajor, trans(tA), trans(tB), C.blasint(m), C.blasint(n), C.blasint(k), C.double(alpha),
 			(*C.double)(unsafe.Pointer(&a[aOff])), C.blasint(lda), (*C.double)(unsafe.Pointer(&b[bOff])), C.blasint(ldb), C.double(beta),
 			(*C.double)(unsafe.Pointer(&c[cOff])), C.blasint(ldc))
-	})
+	}
+	if o.serial {
+		gemm(m, n, k, 0, 0, beta, c, 0, ldc)
+		return
+	}
+	splitGemm(tA, tB, m, n, k, lda, ldb, beta, c, ldc, gemm)
 }
