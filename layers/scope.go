@@ -138,7 +138,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		if err != nil {
 			return nil, err
 		}
-		res.Values[i] = d.Clone().(*tensor.Dense)
+		res.Values[i] = d // gorgonia's read instruction cloned it: no graph memory
 	}
 	if loss != nil {
 		lv := toFloat64s(lossTensor(lossVal))
