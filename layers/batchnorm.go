@@ -77,19 +77,14 @@ func (b *BatchNorm) ForwardAct(s *Scope, x *gorgonia.Node, act Activation) (*gor
 	if x.Dims() != 2 || x.Shape()[1] != b.cfg.Features {
 		return nil, fmt.Errorf("layers: BatchNorm %q: input %v, want [n, %d]: %w", b.Gamma.Name, x.Shape(), b.cfg.Features, ErrShape)
 	}
-	st := &normState{act: act}
-	if act == "" {
-		st.act = Identity
-	}
+	var st *normState
 	if !s.Train {
-		st.fixed = true
-		st.mean = b.RunningMean.Float64s()
-		v := b.RunVar.Float64s()
-		st.invStd = make([]float64, len(v))
-		for j := range v {
-			st.invStd[j] = 1 / sqrt(v[j]+b.cfg.Eps)
-		}
+		st = b.evalState(act)
 	} else {
+		st = &normState{act: act}
+		if act == "" {
+			st.act = Identity
+		}
 		s.AfterRun(func() error {
 			if st.mean == nil { // the op did not run
 				return nil
@@ -107,4 +102,19 @@ func (b *BatchNorm) ForwardAct(s *Scope, x *gorgonia.Node, act Activation) (*gor
 		})
 	}
 	return batchNormNode(x, s.Param(b.Gamma), s.Param(b.Beta), b.cfg.Eps, st)
+}
+
+// evalState is the normState of the BatchNorm in evaluation: its running mean and 1/std, with
+// the activation act fused after it.
+func (b *BatchNorm) evalState(act Activation) *normState {
+	if act == "" {
+		act = Identity
+	}
+	st := &normState{act: act, fixed: true, mean: b.RunningMean.Float64s()}
+	v := b.RunVar.Float64s()
+	st.invStd = make([]float64, len(v))
+	for j := range v {
+		st.invStd[j] = 1 / sqrt(v[j]+b.cfg.Eps)
+	}
+	return st
 }

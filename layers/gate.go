@@ -60,3 +60,16 @@ func (g *Gate) Forward(sc *Scope, h, s *gorgonia.Node) (*gorgonia.Node, error) {
 	}
 	return GateMix(z, h, s)
 }
+
+// ForwardNormAct computes act(bn(Gate(h, s))): in an evaluation scope as one fused op, block
+// by block (op_dense_eval.go), otherwise as the gate followed by the fused BatchNorm.
+func (g *Gate) ForwardNormAct(sc *Scope, h, s *gorgonia.Node, bn *BatchNorm, act Activation) (*gorgonia.Node, error) {
+	if sc.FusedEval() {
+		return gateNormActEval(sc, g, h, s, bn, act)
+	}
+	y, err := g.Forward(sc, h, s)
+	if err != nil {
+		return nil, err
+	}
+	return bn.ForwardAct(sc, y, act)
+}

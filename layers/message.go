@@ -117,11 +117,11 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if s.FusedEval() && (dstIdx == nil) != (srcIdx == nil) {
-		// Evaluation, one side direct (the original nodes) and one gathered (the
-		// supernodes): the whole message in one fused op, block by block.
+	if s.FusedEval() && (dstIdx == nil || srcIdx == nil) {
+		// Evaluation with one side direct (the original nodes; in Coarsen and Spread the other
+		// side is the gathered supernodes): the whole message in one fused op, block by block.
 		direct, dw, other, ow, idx := dst, m.xT, src, m.xS, srcIdx
-		if srcIdx == nil {
+		if dstIdx != nil {
 			direct, dw, other, ow, idx = src, m.xS, dst, m.xT, dstIdx
 		}
 		o, err := side(other, ow)
@@ -149,18 +149,6 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	// The combined bias b_x M_x + b_pos M_pos + b_e M_e + b_1 is cancelled exactly by the
 	// BatchNorm that follows (see Linear.ForwardBeforeNorm), so it is not computed; those
 	// parameters keep a zero gradient, as they would have anyway.
-	if s.FusedEval() {
-		// Evaluation: the norms are fixed affine maps, fused into the passes that make
-		// their inputs (op_dense_eval.go).
-		z, err := messageInputNormEval(s, a, dstIdx, b, srcIdx, relPos, wp, attr, we, m.norm1, m.cfg.Activation)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		if z, err = LinearNormActEval(s, z, m.second, m.norm2, m.cfg.Activation); err != nil {
-			return nil, wrap(err)
-		}
-		return z, nil
-	}
 	// The gathers, the thin products with the relative positions and attributes, and their
 	// sum run as one pass (MessageInput).
 	z, err := MessageInput(a, dstIdx, b, srcIdx, relPos, wp, attr, we)

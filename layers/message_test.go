@@ -119,3 +119,77 @@ func TestMessageInput_BadIndex(t *testing.T) {
 		t.Fatalf("index 3 of 3 rows: got %v, want ErrShape", err)
 	}
 }
+
+// TestMessage_FusedEvaluationMatchesUnfused checks the whole-message evaluation op against the
+// separate ops for every arrangement of the two sides: target gathered (Coarsen), source
+// gathered (Spread), both direct (the fused op with no index) and both gathered (no fused op).
+// Running statistics and affine parameters are moved off their initial values, and there are
+// more edges than one block.
+func TestMessage_FusedEvaluationMatchesUnfused(t *testing.T) {
+	const e, r, w = 700, 40, 8
+	rng := rand.New(rand.NewSource(17))
+	ps, _ := NewParams(tensor.Float64, 5)
+	m, err := NewMessage(ps, "msg", MessageConfig{Width: w, PosDim: 3, AttrDim: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bn := range []*BatchNorm{m.norm1, m.norm2} {
+		for _, p := range []*Param{bn.Gamma, bn.Beta, bn.RunningMean, bn.RunVar} {
+			v := p.Float64s()
+			for i := range v {
+				v[i] = 0.5 + rng.Float64()
+			}
+			if err := p.SetFloat64s(v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	randn := func(k int) []float64 {
+		v := make([]float64, k)
+		for i := range v {
+			v[i] = rng.NormFloat64()
+		}
+		return v
+	}
+	fine, coarse, rel, attr := randn(e*w), randn(r*w), randn(e*3), randn(e*2)
+	idx := make([]int, e)
+	for i := range idx {
+		idx[i] = rng.Intn(r)
+	}
+	for _, tc := range []struct {
+		name           string
+		dstIdx, srcIdx []int
+		dstRows        int
+		srcRows        int
+	}{
+		{"target gathered", idx, nil, r, e},
+		{"source gathered", nil, idx, e, r},
+		{"both direct", nil, nil, e, e},
+		{"both gathered", idx, idx, r, r},
+	} {
+		var outs [2][]float64
+		for i, unfused := range []bool{false, true} {
+			s := NewScope(ps, false)
+			s.Unfused = unfused
+			rows := map[int][]float64{e: fine, r: coarse}
+			dst, _ := s.Input("dst", rows[tc.dstRows], tc.dstRows, w)
+			src, _ := s.Input("src", rows[tc.srcRows], tc.srcRows, w)
+			rn, _ := s.Input("rel", rel, e, 3)
+			an, _ := s.Input("attr", attr, e, 2)
+			y, err := m.Forward(s, dst, src, tc.dstIdx, tc.srcIdx, rn, an)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := s.Run(nil, y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs[i] = toFloat64s(res.Values[0])
+		}
+		for k := range outs[0] {
+			if math.Abs(outs[0][k]-outs[1][k]) > 1e-12*(1+math.Abs(outs[1][k])) {
+				t.Fatalf("%s: entry %d fused %v, unfused %v", tc.name, k, outs[0][k], outs[1][k])
+			}
+		}
+	}
+}

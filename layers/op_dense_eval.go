@@ -27,8 +27,8 @@ const (
 	linearNormAct denseKind = iota
 	// linearBiasAdd: y = x·W + b + extra...; inputs x, W, b, extra...
 	linearBiasAdd
-	// gateNormAct: z = h·Wh + s·Ws + b, m = σ(z) h + (1 − σ(z)) s, y = act(BN(m)) (or m when
-	// there is no norm); inputs h, s, Wh, Ws, b [, gamma, beta].
+	// gateNormAct: z = h·Wh + s·Ws + b, m = σ(z) h + (1 − σ(z)) s, y = act(BN(m)); inputs h, s,
+	// Wh, Ws, b, gamma, beta.
 	gateNormAct
 )
 
@@ -60,21 +60,7 @@ type denseEvalOp struct {
 	opBase
 	evalOnly
 	kind denseKind
-	norm *normState // the BatchNorm's running statistics and activation (nil: none)
-}
-
-// evalNorm returns the normState of bn in evaluation (its running statistics), with act fused.
-func evalNorm(bn *BatchNorm, act Activation) *normState {
-	if act == "" {
-		act = Identity
-	}
-	st := &normState{act: act, fixed: true, mean: bn.RunningMean.Float64s()}
-	v := bn.RunVar.Float64s()
-	st.invStd = make([]float64, len(v))
-	for j := range v {
-		st.invStd[j] = 1 / sqrt(v[j]+bn.cfg.Eps)
-	}
-	return st
+	norm *normState // the BatchNorm's running statistics and activation (nil for linearBiasAdd)
 }
 
 // LinearNormActEval returns act(BN(x·W)) for a Linear l followed by the BatchNorm bn in an
@@ -87,7 +73,7 @@ func LinearNormActEval(s *Scope, x *gorgonia.Node, l *Linear, bn *BatchNorm, act
 	if x.Dims() != 2 || x.Shape()[1] != l.cfg.In || bn.cfg.Features != l.cfg.Out {
 		return nil, fmt.Errorf("layers: Linear %q + BatchNorm: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
 	}
-	op := &denseEvalOp{opBase: newOpBase("linear-norm-act", 2, 2, 2, 2, 2), kind: linearNormAct, norm: evalNorm(bn, act)}
+	op := &denseEvalOp{opBase: newOpBase("linear-norm-act", 2, 2, 2, 2, 2), kind: linearNormAct, norm: bn.evalState(act)}
 	return applyOp(op, x, s.Param(l.W), s.Param(bn.Gamma), s.Param(bn.Beta))
 }
 
@@ -111,23 +97,16 @@ func LinearAddEval(s *Scope, x *gorgonia.Node, l *Linear, extra ...*gorgonia.Nod
 	return applyOp(op, append([]*gorgonia.Node{x, s.Param(l.W), s.Param(l.B)}, extra...)...)
 }
 
-// GateNormActEval returns act(BN(Gate(h, s))) in an evaluation scope, fused; a nil bn gives
-// the gate alone.
-func GateNormActEval(sc *Scope, g *Gate, h, s *gorgonia.Node, bn *BatchNorm, act Activation) (*gorgonia.Node, error) {
+// gateNormActEval returns act(BN(Gate(h, s))) in an evaluation scope, fused (Gate.ForwardNormAct).
+func gateNormActEval(sc *Scope, g *Gate, h, s *gorgonia.Node, bn *BatchNorm, act Activation) (*gorgonia.Node, error) {
 	if !sc.FusedEval() {
-		return nil, fmt.Errorf("layers: GateNormActEval outside a fused evaluation scope: %w", ErrConfig)
+		return nil, fmt.Errorf("layers: gateNormActEval outside a fused evaluation scope: %w", ErrConfig)
 	}
-	if h.Dims() != 2 || h.Shape()[1] != g.Width || !h.Shape().Eq(s.Shape()) || (bn != nil && bn.cfg.Features != g.Width) {
+	if h.Dims() != 2 || h.Shape()[1] != g.Width || !h.Shape().Eq(s.Shape()) || bn.cfg.Features != g.Width {
 		return nil, fmt.Errorf("layers: Gate %q: inputs %v and %v, want [n, %d]: %w", g.WH.Name, h.Shape(), s.Shape(), g.Width, ErrShape)
 	}
-	in := []*gorgonia.Node{h, s, sc.Param(g.WH), sc.Param(g.WS), sc.Param(g.B)}
-	op := &denseEvalOp{opBase: newOpBase("gate-norm-act", 2, 2, 2, 2, 2, 2), kind: gateNormAct}
-	if bn != nil {
-		op.opBase = newOpBase("gate-norm-act", 2, 2, 2, 2, 2, 2, 2, 2)
-		op.norm = evalNorm(bn, act)
-		in = append(in, sc.Param(bn.Gamma), sc.Param(bn.Beta))
-	}
-	return applyOp(op, in...)
+	op := &denseEvalOp{opBase: newOpBase("gate-norm-act", 2, 2, 2, 2, 2, 2, 2, 2), kind: gateNormAct, norm: bn.evalState(act)}
+	return applyOp(op, h, s, sc.Param(g.WH), sc.Param(g.WS), sc.Param(g.B), sc.Param(bn.Gamma), sc.Param(bn.Beta))
 }
 
 func (op *denseEvalOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
@@ -182,16 +161,22 @@ func gemmRows[T float](rows, k, f int, a, w []T, beta T, c []T) {
 	}
 }
 
+// forBlocks calls body on the blocks of evalBlock rows of [0, n) in parallel (rowCost is the
+// work of one row); each worker gets its own scratch of the given length.
+func forBlocks[T float](n, rowCost, scratch int, body func(r0, r1 int, tmp []T)) {
+	parallelFor((n+evalBlock-1)/evalBlock, evalBlock*rowCost, func(lo, hi int) {
+		var tmp []T
+		if scratch > 0 {
+			tmp = make([]T, scratch)
+		}
+		for b := lo; b < hi; b++ {
+			body(b*evalBlock, min((b+1)*evalBlock, n), tmp)
+		}
+	})
+}
+
 // denseEval runs op block by block; d holds the inputs' data, ts their tensors (for shapes).
 func denseEval[T float](op *denseEvalOp, d [][]T, ts []*tensor.Dense, out []T, n, f int) error {
-	var scale, shift []T
-	affine := func(gamma, beta []T) {
-		scale, shift = make([]T, f), make([]T, f)
-		for j := 0; j < f; j++ {
-			sc := float64(gamma[j]) * op.norm.invStd[j]
-			scale[j], shift[j] = T(sc), T(float64(beta[j])-op.norm.mean[j]*sc)
-		}
-	}
 	check := func(i, rows, cols int) error {
 		if s := ts[i].Shape(); s[0] != rows || s[1] != cols {
 			return fmt.Errorf("layers: %s input %d is %v, want [%d, %d]: %w", op.name, i, s, rows, cols, ErrShape)
@@ -204,21 +189,13 @@ func denseEval[T float](op *denseEvalOp, d [][]T, ts []*tensor.Dense, out []T, n
 		if err := check(1, k, f); err != nil {
 			return err
 		}
-		affine(d[2], d[3])
+		scale, shift := affineOf(op.norm, d[2], d[3])
 		x, w := d[0], d[1]
-		parallelFor((n+evalBlock-1)/evalBlock, evalBlock*k*f, func(lo, hi int) {
-			for b := lo; b < hi; b++ {
-				r0, r1 := b*evalBlock, min((b+1)*evalBlock, n)
-				o := out[r0*f : r1*f]
-				gemmRows(r1-r0, k, f, x[r0*k:r1*k], w, 0, o)
-				for i := 0; i < r1-r0; i++ {
-					row := o[i*f : (i+1)*f]
-					sc, sh := scale[:len(row)], shift[:len(row)]
-					for j, v := range row {
-						row[j] = v*sc[j] + sh[j]
-					}
-					actApplyInPlace(row, op.norm)
-				}
+		forBlocks(n, k*f, 0, func(r0, r1 int, _ []T) {
+			o := out[r0*f : r1*f]
+			gemmRows(r1-r0, k, f, x[r0*k:r1*k], w, 0, o)
+			for i := 0; i < r1-r0; i++ {
+				normActRow(o[i*f:(i+1)*f], scale, shift, op.norm)
 			}
 		})
 	case linearBiasAdd:
@@ -232,71 +209,46 @@ func denseEval[T float](op *denseEvalOp, d [][]T, ts []*tensor.Dense, out []T, n
 			}
 		}
 		x, w, bias, extra := d[0], d[1], d[2], d[3:]
-		parallelFor((n+evalBlock-1)/evalBlock, evalBlock*k*f, func(lo, hi int) {
-			for b := lo; b < hi; b++ {
-				r0, r1 := b*evalBlock, min((b+1)*evalBlock, n)
-				o := out[r0*f : r1*f]
-				gemmRows(r1-r0, k, f, x[r0*k:r1*k], w, 0, o)
-				for i := r0; i < r1; i++ {
-					row := o[(i-r0)*f : (i-r0+1)*f]
-					bb := bias[:len(row)]
+		forBlocks(n, k*f, 0, func(r0, r1 int, _ []T) {
+			o := out[r0*f : r1*f]
+			gemmRows(r1-r0, k, f, x[r0*k:r1*k], w, 0, o)
+			for i := r0; i < r1; i++ {
+				row := o[(i-r0)*f : (i-r0+1)*f]
+				bb := bias[:len(row)]
+				for j := range row {
+					row[j] += bb[j]
+				}
+				for _, e := range extra {
+					er := e[i*f : (i+1)*f]
+					er = er[:len(row)]
 					for j := range row {
-						row[j] += bb[j]
-					}
-					for _, e := range extra {
-						er := e[i*f : (i+1)*f]
-						er = er[:len(row)]
-						for j := range row {
-							row[j] += er[j]
-						}
+						row[j] += er[j]
 					}
 				}
 			}
 		})
 	case gateNormAct:
-		if err := check(1, n, f); err != nil {
-			return err
+		for i, rows := range []int{n, f, f} {
+			if err := check(1+i, rows, f); err != nil {
+				return err
+			}
 		}
-		if err := check(2, f, f); err != nil {
-			return err
-		}
-		if err := check(3, f, f); err != nil {
-			return err
-		}
-		if op.norm != nil {
-			affine(d[5], d[6])
-		}
+		scale, shift := affineOf(op.norm, d[5], d[6])
 		h, s, wh, ws, bias := d[0], d[1], d[2], d[3], d[4]
-		f32 := isFloat32[T]()
-		sigTab := sigmoidTable()
-		parallelFor((n+evalBlock-1)/evalBlock, evalBlock*f*f*2, func(lo, hi int) {
-			for b := lo; b < hi; b++ {
-				r0, r1 := b*evalBlock, min((b+1)*evalBlock, n)
-				o := out[r0*f : r1*f]
-				gemmRows(r1-r0, f, f, h[r0*f:r1*f], wh, 0, o)
-				gemmRows(r1-r0, f, f, s[r0*f:r1*f], ws, 1, o)
-				for i := r0; i < r1; i++ {
-					row := o[(i-r0)*f : (i-r0+1)*f]
-					hr, sr, bb := h[i*f:(i+1)*f], s[i*f:(i+1)*f], bias[:len(row)]
-					hr, sr = hr[:len(row)], sr[:len(row)]
-					for j := range row {
-						z := row[j] + bb[j]
-						var g T
-						if f32 { // the table at float32 precision
-							g = T(sigmoid32(float32(z), sigTab))
-						} else {
-							g = T(sigmoid(float64(z)))
-						}
-						row[j] = g*hr[j] + (1-g)*sr[j]
-					}
-					if op.norm != nil {
-						sc, sh := scale[:len(row)], shift[:len(row)]
-						for j, v := range row {
-							row[j] = v*sc[j] + sh[j]
-						}
-						actApplyInPlace(row, op.norm)
-					}
+		sig := sigmoidTableFor[T]()
+		forBlocks(n, 2*f*f, 0, func(r0, r1 int, _ []T) {
+			o := out[r0*f : r1*f]
+			gemmRows(r1-r0, f, f, h[r0*f:r1*f], wh, 0, o)
+			gemmRows(r1-r0, f, f, s[r0*f:r1*f], ws, 1, o)
+			for i := r0; i < r1; i++ {
+				row := o[(i-r0)*f : (i-r0+1)*f]
+				hr, sr, bb := h[i*f:(i+1)*f], s[i*f:(i+1)*f], bias[:len(row)]
+				hr, sr = hr[:len(row)], sr[:len(row)]
+				for j := range row {
+					g := sigmoidT(row[j]+bb[j], sig)
+					row[j] = g*hr[j] + (1-g)*sr[j]
 				}
+				normActRow(row, scale, shift, op.norm)
 			}
 		})
 	}

@@ -34,7 +34,7 @@ func (op *gateMixOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := op.newLike(ts[0], ts[0].Shape()...)
+	out := op.newUninit(ts[0], ts[0].Shape()...) // every element is written
 	switch z := ts[0].Data().(type) {
 	case []float32:
 		sig := alloc[float32](op.ar, len(z), false)
@@ -64,28 +64,30 @@ func (op *gateMixOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node)
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-// sigmoidOf is the logistic function for a kernel's element type: float32 kernels read the
-// cubic table (float32 precision, gelu_table.go), float64 kernels compute it exactly.
-func sigmoidOf[T float]() func(float64) float64 {
+// sigmoidTableFor returns the sigmoid table for float32 kernels and nil for float64 ones,
+// which compute σ exactly (sigmoidT).
+func sigmoidTableFor[T float]() []float32 {
 	if isFloat32[T]() {
-		tab := sigmoidTable()
-		return func(x float64) float64 { return float64(sigmoid32(float32(x), tab)) }
+		return sigmoidTable()
 	}
-	return sigmoid
+	return nil
+}
+
+// sigmoidT is σ(z) for a kernel's element type: from the cubic table at float32 precision
+// when tab is set (gelu_table.go), exactly otherwise.
+func sigmoidT[T float](z T, tab []float32) T {
+	if tab != nil {
+		return T(sigmoid32(float32(z), tab))
+	}
+	return T(sigmoid(float64(z)))
 }
 
 // gateMix computes out = σ(z) a + (1 − σ(z)) b and keeps σ(z) in sig.
 func gateMix[T float](z, a, b, out, sig []T) {
-	f32 := isFloat32[T]()
-	tab := sigmoidTable()
+	tab := sigmoidTableFor[T]()
 	parallelFor(len(z), 20, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			var s T
-			if f32 { // the table at float32 precision
-				s = T(sigmoid32(float32(z[i]), tab))
-			} else {
-				s = T(sigmoid(float64(z[i])))
-			}
+			s := sigmoidT(z[i], tab)
 			sig[i] = s
 			out[i] = s*a[i] + (1-s)*b[i]
 		}
@@ -109,7 +111,7 @@ func (op *gateMixGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := op.newLike(ts[0], ts[0].Shape()...)
+	out := op.newUninit(ts[0], ts[0].Shape()...) // every element is written
 	switch z := ts[0].Data().(type) {
 	case []float32:
 		sig, _ := op.fwd.sig.([]float32)
@@ -129,7 +131,7 @@ func (op *gateMixGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Node)
 // gateMixGrad computes one gradient of GateMix; sig holds σ(z) from the forward pass (or nil:
 // then it is recomputed).
 func gateMixGrad[T float](which int, z, a, b, g, out, sig []T) {
-	f := sigmoidOf[T]()
+	tab := sigmoidTableFor[T]()
 	if len(sig) != len(z) {
 		sig = nil
 	}
@@ -139,7 +141,7 @@ func gateMixGrad[T float](which int, z, a, b, g, out, sig []T) {
 			if sig != nil {
 				s = sig[i]
 			} else {
-				s = T(f(float64(z[i])))
+				s = sigmoidT(z[i], tab)
 			}
 			switch which {
 			case 0:

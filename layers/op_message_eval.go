@@ -46,7 +46,7 @@ func messageEval(s *Scope, m *Message, h, wd, o *gorgonia.Node, idx []int, rel, 
 		dims[i] = 2
 	}
 	op := &messageEvalOp{opBase: newOpBase("message-eval", 2, dims...), idx: idx,
-		norm1: evalNorm(m.norm1, m.cfg.Activation), norm2: evalNorm(m.norm2, m.cfg.Activation)}
+		norm1: m.norm1.evalState(m.cfg.Activation), norm2: m.norm2.evalState(m.cfg.Activation)}
 	return applyOp(op, in...)
 }
 
@@ -85,56 +85,33 @@ func (op *messageEvalOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	return out, nil
 }
 
-// affineOf returns the per-column scale and shift of a BatchNorm in evaluation.
-func affineOf[T float](st *normState, gamma, beta []T) (scale, shift []T) {
-	scale, shift = make([]T, len(gamma)), make([]T, len(gamma))
-	for j := range gamma {
-		sc := float64(gamma[j]) * st.invStd[j]
-		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
-	}
-	return scale, shift
-}
-
 func messageEvalKernel[T float](op *messageEvalOp, d [][]T, out []T, e, k, w, p, q int) {
 	h, wd, o, rel, wp, attr, we, w2 := d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[9]
 	sc1, sh1 := affineOf(op.norm1, d[7], d[8])
 	sc2, sh2 := affineOf(op.norm2, d[10], d[11])
 	f := w // the second Linear is [w, w]
-	parallelFor((e+evalBlock-1)/evalBlock, evalBlock*w*(k+w), func(lo, hi int) {
-		z := make([]T, evalBlock*w) // this worker's block of first-layer activations
-		for b := lo; b < hi; b++ {
-			r0, r1 := b*evalBlock, min((b+1)*evalBlock, e)
-			zb := z[:(r1-r0)*w]
-			gemmRows(r1-r0, k, w, h[r0*k:r1*k], wd, 0, zb)
-			for r := r0; r < r1; r++ {
-				row := zb[(r-r0)*w : (r-r0+1)*w]
-				ro := r
-				if op.idx != nil {
-					ro = op.idx[r]
-				}
-				or := o[ro*w : (ro+1)*w]
-				or = or[:len(row)]
-				for j := range row {
-					row[j] += or[j]
-				}
-				addThin(row, rel[r*p:(r+1)*p], wp, w)
-				addThin(row, attr[r*q:(r+1)*q], we, w)
-				s1, t1 := sc1[:len(row)], sh1[:len(row)]
-				for j, v := range row {
-					row[j] = v*s1[j] + t1[j]
-				}
-				actApplyInPlace(row, op.norm1)
+	forBlocks(e, w*(k+w), evalBlock*w, func(r0, r1 int, z []T) {
+		zb := z[:(r1-r0)*w] // the block's first-layer activations
+		gemmRows(r1-r0, k, w, h[r0*k:r1*k], wd, 0, zb)
+		for r := r0; r < r1; r++ {
+			row := zb[(r-r0)*w : (r-r0+1)*w]
+			ro := r
+			if op.idx != nil {
+				ro = op.idx[r]
 			}
-			ob := out[r0*f : r1*f]
-			gemmRows(r1-r0, w, f, zb, w2, 0, ob)
-			for i := 0; i < r1-r0; i++ {
-				row := ob[i*f : (i+1)*f]
-				s2, t2 := sc2[:len(row)], sh2[:len(row)]
-				for j, v := range row {
-					row[j] = v*s2[j] + t2[j]
-				}
-				actApplyInPlace(row, op.norm2)
+			or := o[ro*w : (ro+1)*w]
+			or = or[:len(row)]
+			for j := range row {
+				row[j] += or[j]
 			}
+			addThin(row, rel[r*p:(r+1)*p], wp, w)
+			addThin(row, attr[r*q:(r+1)*q], we, w)
+			normActRow(row, sc1, sh1, op.norm1)
+		}
+		ob := out[r0*f : r1*f]
+		gemmRows(r1-r0, w, f, zb, w2, 0, ob)
+		for i := 0; i < r1-r0; i++ {
+			normActRow(ob[i*f:(i+1)*f], sc2, sh2, op.norm2)
 		}
 	})
 }

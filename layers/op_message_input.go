@@ -15,7 +15,6 @@ import (
 type messageInputOp struct {
 	opBase
 	ia, ib []int
-	norm   *normState // evaluation only: a BatchNorm (inputs 6, 7: gamma, beta) and activation applied to each row
 }
 
 // MessageInput returns z[e] = a[ia[e]] + b[ib[e]] + rel[e]·wp + attr[e]·we for every edge e:
@@ -69,22 +68,6 @@ func checkMessageInput(a *gorgonia.Node, ia []int, b *gorgonia.Node, ib []int, r
 	return nil
 }
 
-// messageInputNormEval is MessageInput followed by the BatchNorm bn (running statistics) and
-// the activation act on each row as it is computed, for evaluation scopes (no gradient).
-func messageInputNormEval(s *Scope, a *gorgonia.Node, ia []int, b *gorgonia.Node, ib []int, rel, wp, attr, we *gorgonia.Node, bn *BatchNorm, act Activation) (*gorgonia.Node, error) {
-	if !s.FusedEval() {
-		return nil, fmt.Errorf("layers: MessageInput with a fused norm outside a fused evaluation scope: %w", ErrConfig)
-	}
-	if err := checkMessageInput(a, ia, b, ib, rel, wp, attr, we); err != nil {
-		return nil, err
-	}
-	if bn.cfg.Features != a.Shape()[1] {
-		return nil, fmt.Errorf("layers: MessageInput of width %d with a BatchNorm of %d: %w", a.Shape()[1], bn.cfg.Features, ErrShape)
-	}
-	op := &messageInputOp{opBase: newOpBase("messageinput-norm-act", 2, 2, 2, 2, 2, 2, 2, 2, 2), ia: ia, ib: ib, norm: evalNorm(bn, act)}
-	return applyOp(op, a, b, rel, wp, attr, we, s.Param(bn.Gamma), s.Param(bn.Beta))
-}
-
 func (op *messageInputOp) InferShape(in ...gorgonia.DimSizer) (tensor.Shape, error) {
 	sa, err := shapeOf(in[0])
 	if err != nil {
@@ -108,27 +91,19 @@ func (op *messageInputOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	switch out.Dtype() {
 	case tensor.Float32:
 		d := dataOf[float32](ts)
-		messageInput(out.Data().([]float32), d[0], op.ia, d[1], op.ib, d[2], d[3], d[4], d[5], e, w, p, q, rowNormOf(op, d))
+		messageInput(out.Data().([]float32), d[0], op.ia, d[1], op.ib, d[2], d[3], d[4], d[5], e, w, p, q)
 	case tensor.Float64:
 		d := dataOf[float64](ts)
-		messageInput(out.Data().([]float64), d[0], op.ia, d[1], op.ib, d[2], d[3], d[4], d[5], e, w, p, q, rowNormOf(op, d))
+		messageInput(out.Data().([]float64), d[0], op.ia, d[1], op.ib, d[2], d[3], d[4], d[5], e, w, p, q)
 	default:
 		return nil, fmt.Errorf("layers: MessageInput on %v: %w", out.Dtype(), ErrShape)
 	}
 	return out, nil
 }
 
-func (op *messageInputOp) DiffWRT(n int) []bool {
-	if op.norm != nil {
-		return make([]bool, n)
-	}
-	return []bool{true, true, false, true, false, true}
-}
+func (op *messageInputOp) DiffWRT(int) []bool { return []bool{true, true, false, true, false, true} }
 
 func (op *messageInputOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
-	if op.norm != nil {
-		return nil, fmt.Errorf("layers: %s is for evaluation and has no gradient: %w", op.name, ErrConfig)
-	}
 	side := func(x *gorgonia.Node, idx []int) (*gorgonia.Node, error) {
 		if idx == nil {
 			return grad, nil
@@ -154,30 +129,9 @@ func (op *messageInputOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.
 	return gorgonia.Nodes{da, db, nil, dwp, nil, dwe}, nil
 }
 
-// rowNormOf returns the fused evaluation norm of op as a function on one row (nil: none).
-func rowNormOf[T float](op *messageInputOp, d [][]T) func(row []T) {
-	if op.norm == nil {
-		return nil
-	}
-	gamma, beta := d[6], d[7]
-	f := len(gamma)
-	scale, shift := make([]T, f), make([]T, f)
-	for j := 0; j < f; j++ {
-		sc := float64(gamma[j]) * op.norm.invStd[j]
-		scale[j], shift[j] = T(sc), T(float64(beta[j])-op.norm.mean[j]*sc)
-	}
-	return func(row []T) {
-		sc, sh := scale[:len(row)], shift[:len(row)]
-		for j, v := range row {
-			row[j] = v*sc[j] + sh[j]
-		}
-		actApplyInPlace(row, op.norm)
-	}
-}
-
 // messageInput writes out[e] = a[ia[e]] + b[ib[e]] + rel[e]·wp + attr[e]·we, in parallel by
 // edge; every element of out is written.
-func messageInput[T float](out, a []T, ia []int, b []T, ib []int, rel, wp, attr, we []T, e, w, p, q int, norm func([]T)) {
+func messageInput[T float](out, a []T, ia []int, b []T, ib []int, rel, wp, attr, we []T, e, w, p, q int) {
 	parallelFor(e, w*(2+p+q), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			o := out[r*w : (r+1)*w]
@@ -195,9 +149,6 @@ func messageInput[T float](out, a []T, ia []int, b []T, ib []int, rel, wp, attr,
 			}
 			addThin(o, rel[r*p:(r+1)*p], wp, w)
 			addThin(o, attr[r*q:(r+1)*q], we, w)
-			if norm != nil {
-				norm(o)
-			}
 		}
 	})
 }

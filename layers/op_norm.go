@@ -346,23 +346,35 @@ func colStats[T float](x []T, n, f int, eps float64, st *normState) {
 // batchNormApply writes out = act(x scale + shift) per column, the activation applied to each
 // row while it is in cache (one pass over the data).
 func batchNormApply[T float](x, gamma, beta, out []T, n, f int, st *normState) {
-	scale := make([]T, f)
-	shift := make([]T, f)
-	for j := 0; j < f; j++ {
-		sc := float64(gamma[j]) * st.invStd[j]
-		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
-	}
+	scale, shift := affineOf(st, gamma, beta)
 	parallelFor(n, 2*f, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			o := out[i*f : (i+1)*f]
-			xr := x[i*f : (i+1)*f]
-			xr, sc, sh := xr[:len(o)], scale[:len(o)], shift[:len(o)]
-			for j, v := range xr {
-				o[j] = v*sc[j] + sh[j]
-			}
-			actApplyInPlace(o, st)
+			copy(o, x[i*f:(i+1)*f])
+			normActRow(o, scale, shift, st)
 		}
 	})
+}
+
+// affineOf returns the per-column scale gamma·invStd and shift beta − mean·scale of a
+// BatchNorm with the statistics of st.
+func affineOf[T float](st *normState, gamma, beta []T) (scale, shift []T) {
+	scale, shift = make([]T, len(gamma)), make([]T, len(gamma))
+	for j := range gamma {
+		sc := float64(gamma[j]) * st.invStd[j]
+		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
+	}
+	return scale, shift
+}
+
+// normActRow applies the BatchNorm's affine map and then its fused activation to one row, in
+// place (while the row is in cache).
+func normActRow[T float](row, scale, shift []T, st *normState) {
+	sc, sh := scale[:len(row)], shift[:len(row)]
+	for j, v := range row {
+		row[j] = v*sc[j] + sh[j]
+	}
+	actApplyInPlace(row, st)
 }
 
 // batchNormGradOp computes one of the gradients of batchNormOp (with its fused activation)
@@ -392,7 +404,7 @@ func (op *batchNormGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	n, f := x.Shape()[0], x.Shape()[1]
 	var out *tensor.Dense
 	if op.which == 0 {
-		out = op.newLike(x, n, f)
+		out = op.newUninit(x, n, f) // every element is written
 	} else {
 		out = op.newLike(x, 1, f)
 	}
@@ -417,11 +429,7 @@ func (op *batchNormGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Nod
 // chunks' sums are reduced in order (deterministic).
 func preActivationGrad[T float](ar *arena, x, gamma, beta, g []T, n, f int, st *normState) (gy []T, sg, sgy []float64) {
 	_, df := actFuncs[T](st.act, st.slope)
-	scale, shift := make([]T, f), make([]T, f)
-	for j := 0; j < f; j++ {
-		sc := float64(gamma[j]) * st.invStd[j]
-		scale[j], shift[j] = T(sc), T(float64(beta[j])-st.mean[j]*sc)
-	}
+	scale, shift := affineOf(st, gamma, beta)
 	gy = g
 	if df != nil {
 		gy = alloc[T](ar, len(g), false) // every element is written by rows

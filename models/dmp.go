@@ -250,16 +250,8 @@ func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.
 		if cfg.PerLayerGate {
 			gate = m.gates[i]
 		}
-		var h *gorgonia.Node
-		if !s.FusedEval() {
-			if h, err = gate.Forward(s, hog, sp); err != nil {
-				return nil, fmt.Errorf("models: layer %d gate: %w", i, err)
-			}
-			if h, err = m.norms[i].ForwardAct(s, h, cfg.Activation); err != nil {
-				return nil, err
-			}
-		} else if h, err = layers.GateNormActEval(s, gate, hog, sp, m.norms[i], cfg.Activation); err != nil {
-			// evaluation: gate, norm and activation fused block by block
+		h, err := gate.ForwardNormAct(s, hog, sp, m.norms[i], cfg.Activation)
+		if err != nil {
 			return nil, fmt.Errorf("models: layer %d gate: %w", i, err)
 		}
 		// The per-layer MLP's last Linear adds the residual with its bias, in one pass.
