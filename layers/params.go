@@ -16,9 +16,9 @@ var ErrShape = errors.New("wrong shape")
 var ErrConfig = errors.New("invalid configuration")
 
 // ErrMachine marks a failure of gorgonia's machine while it runs a graph that was built
-// without error. gorgonia v0.9.18 fails this way, rarely and not reproducibly (about once in a
-// few thousand DMP steps here: an instruction sees another value's shape, e.g. "Add failed:
-// Shape mismatch"; docs/performance.md). The same step built again runs; callers may retry
+// without error. gorgonia v0.9.18 fails this way, rarely and not reproducibly (seen once in the
+// roughly 2,000 benchmark steps of one session: an instruction sees another value's shape,
+// "Add failed: Shape mismatch"; docs/performance.md). The same step built again runs; callers may retry
 // once (generative's trainer and sampler do).
 var ErrMachine = errors.New("gorgonia machine failure")
 

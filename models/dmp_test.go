@@ -219,7 +219,7 @@ func TestDMP_GradientEndToEnd(t *testing.T) {
 }
 
 func TestDMP_Float32MatchesFloat64(t *testing.T) {
-	// The float32 kernels take shortcuts (interpolated GELU, fast exponentials, float32
+	// The float32 kernels take shortcuts (GELU and sigmoid tables, fused multiply-adds, float32
 	// accumulation); end to end they must agree with the exact float64 network.
 	rng := rand.New(rand.NewSource(5))
 	clouds := [][]float64{cloud(rng, 60, 3), cloud(rng, 45, 3)}
