@@ -78,6 +78,15 @@ func (o *opBase) Hashcode() uint32 {
 }
 func (o *opBase) String() string { return o.name }
 
+// allInputs is DiffWRT for an op differentiable in each of its n inputs.
+func allInputs(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = true
+	}
+	return d
+}
+
 // shapeOf returns the shape of a DimSizer as a tensor.Shape.
 func shapeOf(d gorgonia.DimSizer) (tensor.Shape, error) {
 	if s, ok := d.(tensor.Shape); ok {

@@ -60,13 +60,7 @@ func (op *biasAddOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	return out, nil
 }
 
-func (op *biasAddOp) DiffWRT(n int) []bool {
-	d := make([]bool, n)
-	for i := range d {
-		d[i] = true
-	}
-	return d
-}
+func (op *biasAddOp) DiffWRT(n int) []bool { return allInputs(n) }
 
 func (op *biasAddOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
 	db, err := applyOp(&colSumOp{newOpBase("colsum", 2, 2)}, grad)

@@ -2,7 +2,6 @@ package layers
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"math/rand"
 	"testing"
@@ -96,20 +95,6 @@ func TestMatMul_Shapes(t *testing.T) {
 	}
 }
 
-func TestAdd_Grad(t *testing.T) {
-	rng := rand.New(rand.NewSource(13))
-	in := []*tensor.Dense{randDense(rng, 5, 3), randDense(rng, 5, 3), randDense(rng, 5, 3)}
-	checkGrad(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
-		// x0 is used twice, so its gradient is accumulated by gorgonia across two uses.
-		s, err := Add(xs[0], xs[1], xs[2])
-		if err != nil {
-			return nil, err
-		}
-		return Add(s, xs[0])
-	}, 0, 1, 2)
-}
-
-// TestAdd_Forward checks a sum larger than one parallel block against a plain loop.
 func TestAdd_Forward(t *testing.T) {
 	rng := rand.New(rand.NewSource(14))
 	in := []*tensor.Dense{randDense(rng, 300, 70), randDense(rng, 300, 70), randDense(rng, 300, 70)}
@@ -124,24 +109,6 @@ func TestAdd_Forward(t *testing.T) {
 	}
 }
 
-func TestAddBias_Grad(t *testing.T) {
-	rng := rand.New(rand.NewSource(17))
-	for extra := 0; extra <= 2; extra++ {
-		t.Run(fmt.Sprintf("extra=%d", extra), func(t *testing.T) {
-			in := []*tensor.Dense{randDense(rng, 5, 3), randDense(rng, 1, 3)}
-			wrt := []int{0, 1}
-			for k := 0; k < extra; k++ {
-				in = append(in, randDense(rng, 5, 3))
-				wrt = append(wrt, 2+k)
-			}
-			checkGrad(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
-				return AddBias(xs[0], xs[1], xs[2:]...)
-			}, wrt...)
-		})
-	}
-}
-
-// TestAddBias_Forward checks x + b + e over more rows than one parallel chunk.
 func TestAddBias_Forward(t *testing.T) {
 	rng := rand.New(rand.NewSource(18))
 	x, b, e := randDense(rng, 2000, 20), randDense(rng, 1, 20), randDense(rng, 2000, 20)
