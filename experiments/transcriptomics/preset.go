@@ -64,9 +64,9 @@ func Presets() map[experiments.Scale]Preset {
 
 	small.Scale = experiments.Small
 	small.TrainSamples, small.TestSamples, small.KnockoutSamples, small.FloorSamples = 1000, 256, 256, 256
-	small.Steps, small.BatchSize = 400, 64
+	small.Steps, small.BatchSize = 2000, 64
 	small.EulerSteps, small.SampleBatch = 30, 128
-	small.Fig11Layers, small.Fig11Steps = []int{2, 4, 8, 16}, 150
+	small.Fig11Layers, small.Fig11Steps = []int{2, 4, 8, 16}, 600
 
 	paper.Scale = experiments.Paper
 	paper.TrainSamples, paper.TestSamples, paper.KnockoutSamples, paper.FloorSamples = 10000, 2000, 500, 2000
