@@ -94,7 +94,7 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 		return cli.Exit(fmt.Sprintf("%s: --out %s: %v", name, out, err), 1)
 	}
 	env := experiments.Env{Scale: scale, OutDir: dir, Only: c.StringSlice("only"), Seed: c.Int64("seed"),
-		Commit: experiments.Commit(".")}
+		Commit: experiments.Commit(".", dir)}
 	if !c.Bool("quiet") {
 		env.Log = c.App.ErrWriter
 		if isTerminal(c.App.ErrWriter) { // no progress bars in log files
