@@ -71,7 +71,8 @@ func evalLoss(t *testing.T, inputs []*tensor.Dense, f buildFn, r *tensor.Dense, 
 	}
 	var grads gorgonia.Nodes
 	if grad {
-		if grads, err = gorgonia.Grad(loss, xs...); err != nil {
+		// The package's own reverse accumulation (backprop.go), the one Scope.Run uses.
+		if grads, err = gradients(loss, xs, tensor.Float64); err != nil {
 			t.Fatalf("grad: %v", err)
 		}
 	}

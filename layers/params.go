@@ -16,10 +16,11 @@ var ErrShape = errors.New("wrong shape")
 var ErrConfig = errors.New("invalid configuration")
 
 // ErrMachine marks a failure of gorgonia's machine while it runs a graph that was built
-// without error. gorgonia v0.9.18 fails this way, rarely and not reproducibly (seen once in the
-// roughly 2,000 benchmark steps of one session: an instruction sees another value's shape,
-// "Add failed: Shape mismatch"; docs/performance.md). The same step built again runs; callers may retry
-// once (generative's trainer and sampler do).
+// without error. gorgonia v0.9.18 failed this way, rarely and not reproducibly, in its
+// accumulation of gradients into dual values ("Add failed: Shape mismatch", once in about
+// 2,000 benchmark steps; docs/performance.md), which Scope.Run no longer uses (backprop.go).
+// It is kept for any other fault of the machine: the same step built again runs; callers may
+// retry once (generative's trainer and sampler do).
 var ErrMachine = errors.New("gorgonia machine failure")
 
 // Init says how a new parameter is initialised.

@@ -101,7 +101,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		gorgonia.Read(loss, &lossVal)
 	}
 	var wrt []*Param
-	var nodes gorgonia.Nodes
+	var gradVals []gorgonia.Value
 	if s.Train && loss != nil {
 		for p := range s.bound {
 			if p.Learnable {
@@ -109,21 +109,21 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 			}
 		}
 		sort.Slice(wrt, func(i, j int) bool { return wrt[i].index < wrt[j].index })
-		nodes = make(gorgonia.Nodes, len(wrt))
+		nodes := make(gorgonia.Nodes, len(wrt))
 		for i, p := range wrt {
 			nodes[i] = s.bound[p]
 		}
-		if _, err := gorgonia.Grad(loss, nodes...); err != nil {
-			return nil, fmt.Errorf("layers: gradient: %w", err)
+		grads, err := gradients(loss, nodes, s.ps.dtype)
+		if err != nil {
+			return nil, err
+		}
+		// The gradients are read like the fetched values: copied out when computed.
+		gradVals = make([]gorgonia.Value, len(grads))
+		for i, g := range grads {
+			gorgonia.Read(g, &gradVals[i])
 		}
 	}
-	// The parameters' gradients are bound to their nodes' dual values by the machine (the way
-	// gorgonia's own solvers read them), and copied out after the run.
-	var opts []gorgonia.VMOpt
-	if len(nodes) > 0 {
-		opts = append(opts, gorgonia.BindDualValues(nodes...))
-	}
-	vm := gorgonia.NewTapeMachine(s.G, opts...)
+	vm := gorgonia.NewTapeMachine(s.G)
 	defer func() {
 		vm.Reset()
 		runtime.SetFinalizer(vm, nil)
@@ -157,11 +157,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 			}
 		}
 		for i, p := range wrt {
-			g, err := nodes[i].Grad()
-			if err != nil {
-				return nil, fmt.Errorf("layers: gradient of %q: %w", p.Name, err)
-			}
-			gv, err := denseOf(g)
+			gv, err := denseOf(gradVals[i])
 			if err != nil {
 				return nil, fmt.Errorf("layers: gradient of %q: %w", p.Name, err)
 			}
