@@ -101,6 +101,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		gorgonia.Read(loss, &lossVal)
 	}
 	var wrt []*Param
+	var grads gorgonia.Nodes
 	var gradVals []gorgonia.Value
 	if s.Train && loss != nil {
 		for p := range s.bound {
@@ -113,14 +114,15 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		for i, p := range wrt {
 			nodes[i] = s.bound[p]
 		}
-		grads, err := gradients(loss, nodes, s.ps.dtype)
-		if err != nil {
+		var err error
+		if grads, err = gradients(loss, nodes, s.ps.dtype); err != nil {
 			return nil, err
 		}
-		// The gradients are read like the fetched values: copied out when computed.
 		gradVals = make([]gorgonia.Value, len(grads))
 		for i, g := range grads {
-			gorgonia.Read(g, &gradVals[i])
+			if _, ours := g.Op().(interface{ base() *opBase }); !ours {
+				gorgonia.Read(g, &gradVals[i]) // a gorgonia op may overwrite its output later
+			}
 		}
 	}
 	vm := gorgonia.NewTapeMachine(s.G)
@@ -156,8 +158,17 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 				zero(p.Grad)
 			}
 		}
+		// A gradient computed by an op of this package is read from its node after the run,
+		// not with gorgonia.Read: its output is a fresh buffer that nothing overwrites before
+		// the arena takes it back at the end of Run. (Reading the ~100 gradients with
+		// gorgonia.Read, as statements of the graph, made one run in a few feed an op another
+		// node's value, a 32 × 32 tensor for an (n, 32) one: a panic.)
 		for i, p := range wrt {
-			gv, err := denseOf(gradVals[i])
+			v := gradVals[i]
+			if v == nil {
+				v = grads[i].Value()
+			}
+			gv, err := denseOf(v)
 			if err != nil {
 				return nil, fmt.Errorf("layers: gradient of %q: %w", p.Name, err)
 			}
