@@ -234,8 +234,8 @@ func (bs *batchSampler) advance(k int) error {
 			return fail(err)
 		}
 		res, err = s.Run(nil, pred)
-		if err != nil && errors.Is(err, layers.ErrMachine) && attempt == 0 {
-			continue // a rare, non-reproducible gorgonia fault: build and run the step again
+		if err != nil && errors.Is(err, layers.ErrMachine) && attempt < layers.MachineAttempts-1 {
+			continue // a graph gorgonia would miscompile (layers.ErrMachine): build it again
 		}
 		if err != nil {
 			return fail(err)

@@ -47,11 +47,11 @@ type Trainer struct {
 	permEpoch int
 	perm      []int
 
-	machineRetries int // steps run a second time after a gorgonia machine failure (layers.ErrMachine)
+	machineRetries int // steps built and run again after a gorgonia machine failure (layers.ErrMachine)
 }
 
-// MachineRetries returns how many steps were run a second time after a gorgonia machine
-// failure (layers.ErrMachine).
+// MachineRetries returns how many times a step was built and run again after a gorgonia
+// machine failure (layers.ErrMachine).
 func (tr *Trainer) MachineRetries() int { return tr.machineRetries }
 
 // TrainResult summarises a call of Train.
@@ -270,8 +270,9 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error
 			}
 		}
 	}
-	// The graph is built and run once more if gorgonia's machine fails (layers.ErrMachine: a
-	// rare, non-reproducible fault of gorgonia v0.9.18); nothing has changed state by then.
+	// The graph is built and run again if gorgonia would miscompile it or its machine fails
+	// (layers.ErrMachine: two nodes with one 32-bit hash, layers/hash_check.go); nothing has
+	// changed state by then.
 	var res *layers.Result
 	for attempt := 0; ; attempt++ {
 		s := layers.NewScope(tr.ps, true)
@@ -290,7 +291,7 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error
 		if err != nil {
 			return 0, fmt.Errorf("generative: step %d: loss: %w", k+1, err)
 		}
-		if res, err = s.Run(loss); err != nil && errors.Is(err, layers.ErrMachine) && attempt == 0 {
+		if res, err = s.Run(loss); err != nil && errors.Is(err, layers.ErrMachine) && attempt < layers.MachineAttempts-1 {
 			tr.machineRetries++
 			continue
 		}

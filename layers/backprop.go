@@ -9,21 +9,15 @@ import (
 
 // gradients returns the gradient of the scalar loss with respect to each node of wrt (input
 // nodes of loss's graph), built into the graph by reverse accumulation over the ops' SymDiff;
-// Scope.Run reads them with gorgonia.Read like any fetched value.
+// Scope.Run reads them from their nodes after the run.
 //
-// It replaces gorgonia.Grad with gorgonia.BindDualValues, the pair under two rare,
-// non-reproducible faults seen in training: a parameter's gradient read as nil ("expected a
-// dense tensor, got <nil>", once in about 400 steps of a 16-layer network) and "Add failed:
-// Shape mismatch" (once in about 2,000 benchmark steps). Both arise in gorgonia's gradient
-// bookkeeping, which this function does not use: the machine's accumulation of each gradient
-// node into the dual values of the nodes it is the derivative of (derivOf, vm_tape_nocuda.go,
-// with a TODO there about nodes computed out of order), and gorgonia.Grad's sums of several
-// contributions to one node, chains of gorgonia Adds that the graph may de-duplicate: AddNode
-// merges a new node into an existing one with the same 32-bit hash and the same op hash, type,
-// shape and number of children without comparing the children (nodeEq), and all gorgonia Adds
-// of one shape share their op hash. Here contributions are summed by this package's n-ary Add,
-// whose op hash carries a serial unique to the instance; the only gorgonia ops left in a
-// training graph are the few of the loss (TestDMP_TrainingGraphUsesOwnAccumulation).
+// It replaces gorgonia.Grad with gorgonia.BindDualValues. Contributions to one node are summed
+// by this package's n-ary Add (one pass, one node) instead of chains of gorgonia Adds, and the
+// gradients need no dual values; the only gorgonia ops left in a training graph are the few of
+// the loss (TestDMP_TrainingGraphUsesOwnAccumulation). Every node's hash then mixes a unique op
+// serial, which hash_check.go relies on: gorgonia's AddNode merges a new node into an existing
+// one of the same 32-bit hash and op hash without comparing children (nodeEq), which all
+// gorgonia Adds of one shape could meet.
 func gradients(loss *gorgonia.Node, wrt gorgonia.Nodes, dt tensor.Dtype) (gorgonia.Nodes, error) {
 	if len(wrt) == 0 {
 		return nil, nil

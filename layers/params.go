@@ -15,13 +15,16 @@ var ErrShape = errors.New("wrong shape")
 // ErrConfig reports an invalid layer or parameter configuration.
 var ErrConfig = errors.New("invalid configuration")
 
-// ErrMachine marks a failure of gorgonia's machine while it runs a graph that was built
-// without error. gorgonia v0.9.18 failed this way, rarely and not reproducibly, in its
-// accumulation of gradients into dual values ("Add failed: Shape mismatch", once in about
-// 2,000 benchmark steps; docs/performance.md), which Scope.Run no longer uses (backprop.go).
-// It is kept for any other fault of the machine: the same step built again runs; callers may
-// retry once (generative's trainer and sampler do).
+// ErrMachine marks a graph that gorgonia's machine would miscompile (two nodes with one
+// 32-bit hash, hash_check.go) or a failure of the machine while it runs a graph that was built
+// without error. The same step built again gets new hashes; callers may retry up to
+// MachineAttempts times in all (generative's trainer and sampler do).
 var ErrMachine = errors.New("gorgonia machine failure")
+
+// MachineAttempts is how many times a step is built and run before an ErrMachine stands. A
+// hash collision hits about one step in 300 of a 16-layer network and is independent between
+// builds, so three attempts leave about one failure in 27 million steps.
+const MachineAttempts = 3
 
 // Init says how a new parameter is initialised.
 type Init struct {

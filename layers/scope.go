@@ -125,6 +125,10 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 			}
 		}
 	}
+	if err := checkHashes(s.G); err != nil {
+		s.ar.release()
+		return nil, err
+	}
 	vm := gorgonia.NewTapeMachine(s.G)
 	defer func() {
 		vm.Reset()
@@ -160,9 +164,7 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		}
 		// A gradient computed by an op of this package is read from its node after the run,
 		// not with gorgonia.Read: its output is a fresh buffer that nothing overwrites before
-		// the arena takes it back at the end of Run. (Reading the ~100 gradients with
-		// gorgonia.Read, as statements of the graph, made one run in a few feed an op another
-		// node's value, a 32 × 32 tensor for an (n, 32) one: a panic.)
+		// the arena takes it back at the end of Run, and the graph stays ~100 nodes smaller.
 		for i, p := range wrt {
 			v := gradVals[i]
 			if v == nil {
