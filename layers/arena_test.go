@@ -184,16 +184,7 @@ func TestArena_ConcurrentScopes(t *testing.T) {
 		gat, _ := NewGATConv(ps, "gat", GATConfig{In: w, Out: w})
 		out, _ := NewLinear(ps, "out", LinearConfig{In: w, Out: 2})
 		rng := rand.New(rand.NewSource(seed))
-		x := make([]float64, n*3)
-		for i := range x {
-			x[i] = rng.NormFloat64()
-		}
-		e := &graphs.Edges{}
-		for i := 0; i < n; i++ {
-			for k := 0; k < 4; k++ {
-				e.Src, e.Dst = append(e.Src, rng.Intn(n)), append(e.Dst, i)
-			}
-		}
+		x, e := randomGraph(rng, n, 3, 4)
 		var trace []float64
 		for k := 0; k < steps; k++ {
 			s := NewScope(ps, true)

@@ -64,16 +64,7 @@ func TestLifecycle_HeapStaysFlat(t *testing.T) {
 	runtime.GC()
 	for step := 0; step < steps; step++ {
 		n := 400 + rng.Intn(200) // every step a graph of another size, as under DMP
-		x := make([]float64, n*4)
-		for i := range x {
-			x[i] = rng.NormFloat64()
-		}
-		e := &graphs.Edges{}
-		for i := 0; i < n; i++ {
-			for k := 0; k < 6; k++ {
-				e.Src, e.Dst = append(e.Src, rng.Intn(n)), append(e.Dst, i)
-			}
-		}
+		x, e := randomGraph(rng, n, 4, 6)
 		s := NewScope(ps, true)
 		xn, _ := s.Input("x", x, n, 4)
 		h, err := lift.Forward(s, xn)
@@ -107,4 +98,20 @@ func TestLifecycle_HeapStaysFlat(t *testing.T) {
 	if late > lifecyclePeakBound {
 		t.Fatalf("heap in use reached %d bytes (bound %d): are machines released?", late, lifecyclePeakBound)
 	}
+}
+
+// randomGraph returns n nodes of dim standard normal features and, for every node, degree
+// edges from nodes drawn uniformly.
+func randomGraph(rng *rand.Rand, n, dim, degree int) ([]float64, *graphs.Edges) {
+	x := make([]float64, n*dim)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	e := &graphs.Edges{}
+	for i := 0; i < n; i++ {
+		for k := 0; k < degree; k++ {
+			e.Src, e.Dst = append(e.Src, rng.Intn(n)), append(e.Dst, i)
+		}
+	}
+	return x, e
 }

@@ -92,6 +92,7 @@ type Result struct {
 // an error naming it. When Run returns, the memory of the graph's values goes back to the
 // pool for the next Scope (arena.go): read values through Result, never through the nodes.
 func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, error) {
+	defer s.ar.release() // on every return, after the machine is reset (defers run last first)
 	vals := make([]gorgonia.Value, len(fetch))
 	for i, n := range fetch {
 		gorgonia.Read(n, &vals[i])
@@ -126,14 +127,12 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		}
 	}
 	if err := checkHashes(s.G); err != nil {
-		s.ar.release()
 		return nil, err
 	}
 	vm := gorgonia.NewTapeMachine(s.G)
 	defer func() {
 		vm.Reset()
 		runtime.SetFinalizer(vm, nil)
-		s.ar.release()
 	}()
 	if err := vm.RunAll(); err != nil {
 		return nil, fmt.Errorf("layers: running the graph: %w: %w", ErrMachine, err)
