@@ -51,7 +51,7 @@ type Preset struct {
 //     steps at batch 64 (128 epochs), 30 Euler steps; Figure 11 at 2, 4, 8 and 16 layers with
 //     600 steps. Table 3 took 33 minutes on the project's 2-core machine, Figure 11 38 minutes.
 //     At 400 steps (the first choice) every graph scored within 0.02 of every other; at 2000
-//     the fully connected networks fall 0.05-0.06 behind kNN and DMP (docs/experiments.md).
+//     the fully connected networks fall 0.04-0.06 behind kNN and DMP (docs/experiments.md).
 //   - paper: the paper's sizes and the reference's hyper-parameters: 10000 / 2000 / 500
 //     simulations, 300 epochs at batch 128, 200 Euler steps, Figure 11 at 2 ... 64 layers.
 func Presets() map[experiments.Scale]Preset {
