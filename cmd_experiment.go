@@ -51,7 +51,7 @@ func experimentCommand(e experiments.Experiment) *cli.Command {
 			"(see --list-cells); the tables then show every cell computed so far.", strings.Join(e.Outputs, ", "), e.Name),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "scale", Value: string(experiments.Small), Usage: "`SCALE`: smoke (seconds, pipeline check), small (the committed results) or paper"},
-			&cli.StringFlag{Name: "out", Value: filepath.Join("experiments", "out"), Usage: "output `DIR`; the experiment writes into DIR/" + e.Name},
+			&cli.StringFlag{Name: "out", Value: filepath.Join("experiments", "out"), Usage: "output `DIR`; the experiment writes into DIR/" + e.Name + " (unset: experiments/out for small, the committed results; experiments/out/SCALE for smoke and paper)"},
 			&cli.StringSliceFlag{Name: "only", Usage: "compute only the cells matching `CELL` (name, prefix or glob; repeatable)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "base seed of every draw"},
 			&cli.BoolFlag{Name: "list-cells", Usage: "print the cell names of --scale and exit"},
@@ -82,7 +82,7 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 		}
 		return nil
 	}
-	out := c.String("out")
+	out := defaultOut(c.String("out"), c.IsSet("out"), scale)
 	if out == "" {
 		return bad("--out is empty")
 	}
@@ -121,4 +121,14 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// defaultOut returns the output folder: out if --out was given; otherwise out (experiments/out,
+// where the committed small-preset results live) for the small scale and out/SCALE for the
+// others, so that a smoke check or a paper run never overwrites the committed tables.
+func defaultOut(out string, set bool, scale experiments.Scale) string {
+	if set || scale == experiments.Small {
+		return out
+	}
+	return filepath.Join(out, string(scale))
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ncgn/ncgn/experiments"
 )
 
 func TestExperiment_HelpListsExperiments(t *testing.T) {
@@ -78,5 +80,26 @@ func TestExperiment_SmokeOnly(t *testing.T) {
 	md, _ := os.ReadFile(filepath.Join(out, "transcriptomics", "table3.md"))
 	if !strings.Contains(string(md), "| unconditional generation | 2.") {
 		t.Errorf("table3.md lacks the random baseline's unconditional W2:\n%s", md)
+	}
+}
+
+func TestDefaultOut(t *testing.T) {
+	base := filepath.Join("experiments", "out")
+	cases := []struct {
+		out   string
+		set   bool
+		scale experiments.Scale
+		want  string
+	}{
+		{base, false, experiments.Small, base},
+		{base, false, experiments.Smoke, filepath.Join(base, "smoke")},
+		{base, false, experiments.Paper, filepath.Join(base, "paper")},
+		{"/tmp/x", true, experiments.Smoke, "/tmp/x"},
+		{"/tmp/x", true, experiments.Small, "/tmp/x"},
+	}
+	for _, c := range cases {
+		if got := defaultOut(c.out, c.set, c.scale); got != c.want {
+			t.Errorf("defaultOut(%q, %v, %s) = %q, want %q", c.out, c.set, c.scale, got, c.want)
+		}
 	}
 }
