@@ -10,7 +10,6 @@ import (
 	"github.com/ncgn/ncgn/layers/optim"
 	"github.com/ncgn/ncgn/models"
 	"github.com/ncgn/ncgn/schedules"
-	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -306,7 +305,7 @@ func (r *rig) trainStep(i int) (stepTimes, error) {
 	if err != nil {
 		return st, err
 	}
-	loss, err := mse(pred, target)
+	loss, err := layers.MSE(pred, target)
 	if err != nil {
 		return st, err
 	}
@@ -416,19 +415,6 @@ func (r *rig) sampleStep(i int, t schedules.NoiseLevel, k int) (stepTimes, error
 	t3 := nowNs()
 	st = stepTimes{plan: t1 - t0, net: t2 - t1, update: t3 - t2, nodes: bt.S, edges: bt.Edges.Len()}
 	return st, nil
-}
-
-// mse is the training loss mean((pred - target)²), as generative.Trainer computes it.
-func mse(pred, target *gorgonia.Node) (*gorgonia.Node, error) {
-	d, err := gorgonia.Sub(pred, target)
-	if err != nil {
-		return nil, err
-	}
-	sq, err := gorgonia.Square(d)
-	if err != nil {
-		return nil, err
-	}
-	return gorgonia.Mean(sq)
 }
 
 // float64s returns the values of a float32 or float64 tensor as float64.

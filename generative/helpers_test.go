@@ -175,9 +175,8 @@ func gaussian(n, dim int, seed uint64) [][]float64 {
 }
 
 // faultDenoiser wraps a denoiser and, at the calls listed in faultAt (1-based), builds a
-// graph that fails inside gorgonia's machine (an input reshaped after construction, so that a
-// product's inner dimensions no longer match when it runs), as gorgonia's rare machine faults
-// do (layers.ErrMachine).
+// graph that fails while it runs (an input reshaped after construction, so that a product's
+// inner dimensions no longer match when it runs).
 type faultDenoiser struct {
 	Denoiser
 	faultAt map[int]bool

@@ -223,24 +223,17 @@ func (bs *batchSampler) advance(k int) error {
 		return fmt.Errorf("generative: sampling step %d of %d (t = %v, samples %d-%d): %w", k+1, steps, float64(t), bs.first, bs.first+bs.batch-1, err)
 	}
 	ps := bs.den.Params()
-	var res *layers.Result
-	for attempt := 0; ; attempt++ {
-		s := layers.NewScope(ps, false)
-		pred, err := bs.den.Forward(s, bs.x, bs.batch, bs.ts)
-		if err != nil {
-			return fail(fmt.Errorf("denoiser: %w", err))
-		}
-		if err := checkOutput(pred, bs.batch, bs.shape); err != nil {
-			return fail(err)
-		}
-		res, err = s.Run(nil, pred)
-		if err != nil && errors.Is(err, layers.ErrMachine) && attempt < layers.MachineAttempts-1 {
-			continue // a graph gorgonia would miscompile (layers.ErrMachine): build it again
-		}
-		if err != nil {
-			return fail(err)
-		}
-		break
+	s := layers.NewScope(ps, false)
+	pred, err := bs.den.Forward(s, bs.x, bs.batch, bs.ts)
+	if err != nil {
+		return fail(fmt.Errorf("denoiser: %w", err))
+	}
+	if err := checkOutput(pred, bs.batch, bs.shape); err != nil {
+		return fail(err)
+	}
+	res, err := s.Run(nil, pred)
+	if err != nil {
+		return fail(err)
 	}
 	out, err := float64sOf(res.Values[0])
 	if err != nil {

@@ -46,13 +46,7 @@ type Trainer struct {
 	samples   int // number of data samples of the resumed run (0: not resumed)
 	permEpoch int
 	perm      []int
-
-	machineRetries int // steps built and run again after a gorgonia machine failure (layers.ErrMachine)
 }
-
-// MachineRetries returns how many times a step was built and run again after a gorgonia
-// machine failure (layers.ErrMachine).
-func (tr *Trainer) MachineRetries() int { return tr.machineRetries }
 
 // TrainResult summarises a call of Train.
 type TrainResult struct {
@@ -270,38 +264,28 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error
 			}
 		}
 	}
-	// The graph is built and run again if gorgonia would miscompile it or its machine fails
-	// (layers.ErrMachine: two nodes with one 32-bit hash, layers/hash_check.go); nothing has
-	// changed state by then.
-	var res *layers.Result
-	for attempt := 0; ; attempt++ {
-		s := layers.NewScope(tr.ps, true)
-		pred, err := tr.den.Forward(s, xt, B, ts)
-		if err != nil {
-			return 0, fmt.Errorf("generative: step %d: denoiser: %w", k+1, err)
-		}
-		if err := checkOutput(pred, B, tr.shape); err != nil {
-			return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
-		}
-		tn, err := s.Input("target", target, B*tr.shape.Nodes, tr.shape.Dim)
-		if err != nil {
-			return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
-		}
-		loss, err := mse(pred, tn)
-		if err != nil {
-			return 0, fmt.Errorf("generative: step %d: loss: %w", k+1, err)
-		}
-		if res, err = s.Run(loss); err != nil && errors.Is(err, layers.ErrMachine) && attempt < layers.MachineAttempts-1 {
-			tr.machineRetries++
-			continue
-		}
-		if res != nil && (math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0)) {
-			return res.Loss, fmt.Errorf("generative: step %d (epoch %d): loss is %v: %w", k+1, k/tr.stepsPerEpoch(len(data)), res.Loss, ErrNonFinite)
-		}
-		if err != nil {
-			return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
-		}
-		break
+	s := layers.NewScope(tr.ps, true)
+	pred, err := tr.den.Forward(s, xt, B, ts)
+	if err != nil {
+		return 0, fmt.Errorf("generative: step %d: denoiser: %w", k+1, err)
+	}
+	if err := checkOutput(pred, B, tr.shape); err != nil {
+		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+	}
+	tn, err := s.Input("target", target, B*tr.shape.Nodes, tr.shape.Dim)
+	if err != nil {
+		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+	}
+	loss, err := layers.MSE(pred, tn)
+	if err != nil {
+		return 0, fmt.Errorf("generative: step %d: loss: %w", k+1, err)
+	}
+	res, err := s.Run(loss)
+	if res != nil && (math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0)) {
+		return res.Loss, fmt.Errorf("generative: step %d (epoch %d): loss is %v: %w", k+1, k/tr.stepsPerEpoch(len(data)), res.Loss, ErrNonFinite)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
 	}
 	if err := checkGrads(tr.ps); err != nil {
 		return res.Loss, fmt.Errorf("generative: step %d (loss %v): %w", k+1, res.Loss, err)
@@ -318,19 +302,6 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error
 		return res.Loss, fmt.Errorf("generative: step %d: %w", k+1, err)
 	}
 	return res.Loss, nil
-}
-
-// mse returns mean((pred - target)²) over every entry.
-func mse(pred, target *gorgonia.Node) (*gorgonia.Node, error) {
-	d, err := gorgonia.Sub(pred, target)
-	if err != nil {
-		return nil, err
-	}
-	sq, err := gorgonia.Square(d)
-	if err != nil {
-		return nil, err
-	}
-	return gorgonia.Mean(sq)
 }
 
 // checkOutput verifies that the denoiser returned a [B·Nodes, Dim] node.

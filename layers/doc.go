@@ -6,8 +6,10 @@
 //
 // Why a fresh graph every step: the Dynamic Message Passing graph differs for every sample and
 // noise level (number of supernodes, neighbours), and gorgonia cannot change a node's shape in
-// place (docs/GORGONIA.md). Building the ExprGraph, its gradient and a TapeMachine costs a few
-// milliseconds, well under 1 % of a step; the parameters persist across graphs.
+// place (docs/GORGONIA.md). Building the ExprGraph and its gradient costs a few milliseconds, well
+// under 1 % of a step; the parameters persist across graphs. The graph is run by the package's
+// own executor (executor.go), not gorgonia's TapeMachine, whose hash-based value numbering
+// merged distinct nodes.
 //
 // Edges are plain Go index lists (graphs.Edges): messages flow from Src[e] to Dst[e].
 package layers

@@ -3,7 +3,6 @@ package layers
 import (
 	"math"
 	"math/rand"
-	"runtime"
 	"testing"
 
 	"gorgonia.org/gorgonia"
@@ -58,9 +57,12 @@ func evalLoss(t *testing.T, inputs []*tensor.Dense, f buildFn, r *tensor.Dense, 
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
-	var outV gorgonia.Value
-	gorgonia.Read(out, &outV) // a copy taken when out is computed: later ops may reuse its memory
-	rn := gorgonia.NewTensor(g, tensor.Float64, r.Dims(), gorgonia.WithShape(r.Shape()...), gorgonia.WithValue(r), gorgonia.WithName("R"))
+	var rn *gorgonia.Node
+	if out.IsScalar() { // a loss: R is a gorgonia scalar, which gorgonia's scalar product takes
+		rn = gorgonia.NewScalar(g, tensor.Float64, gorgonia.WithValue(toFloat64s(r)[0]), gorgonia.WithName("R"))
+	} else {
+		rn = gorgonia.NewTensor(g, tensor.Float64, r.Dims(), gorgonia.WithShape(r.Shape()...), gorgonia.WithValue(r), gorgonia.WithName("R"))
+	}
 	prod, err := gorgonia.HadamardProd(out, rn)
 	if err != nil {
 		t.Fatal(err)
@@ -76,16 +78,23 @@ func evalLoss(t *testing.T, inputs []*tensor.Dense, f buildFn, r *tensor.Dense, 
 			t.Fatalf("grad: %v", err)
 		}
 	}
-	vm := gorgonia.NewTapeMachine(g)
-	defer func() { vm.Reset(); runtime.SetFinalizer(vm, nil) }()
-	if err := vm.RunAll(); err != nil {
+	vals, err := execute(g)
+	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
 	var gs [][]float64
 	for _, gn := range grads {
-		gs = append(gs, append([]float64(nil), gn.Value().Data().([]float64)...))
+		gs = append(gs, append([]float64(nil), vals[gn].(*tensor.Dense).Data().([]float64)...))
 	}
-	return loss.Value().Data().(float64), outV.(*tensor.Dense).Clone().(*tensor.Dense), gs
+	l, err := scalarOf(vals[loss])
+	if err != nil {
+		t.Fatal(err)
+	}
+	od, ok := vals[out].(*tensor.Dense)
+	if !ok {
+		od = lossTensor(vals[out]) // a gorgonia scalar
+	}
+	return l, od.Clone().(*tensor.Dense), gs
 }
 
 // checkGrad compares the gradients of sum(f(x) * R) with respect to the inputs listed in wrt

@@ -15,17 +15,6 @@ var ErrShape = errors.New("wrong shape")
 // ErrConfig reports an invalid layer or parameter configuration.
 var ErrConfig = errors.New("invalid configuration")
 
-// ErrMachine marks a graph that gorgonia's machine would miscompile (two nodes with one
-// 32-bit hash, hash_check.go) or a failure of the machine while it runs a graph that was built
-// without error. The same step built again gets new hashes; callers may retry up to
-// MachineAttempts times in all (generative's trainer and sampler do).
-var ErrMachine = errors.New("gorgonia machine failure")
-
-// MachineAttempts is how many times a step is built and run before an ErrMachine stands. A
-// hash collision hit twice in about 700 steps of 16-layer training; builds draw new hashes, so
-// if one build in 300 collides, three attempts all fail about once in 27 million steps (estimate).
-const MachineAttempts = 3
-
 // Init says how a new parameter is initialised.
 type Init struct {
 	// Kind is one of "uniform" (in [-Bound, Bound]), "zeros", "ones" or "const" (every entry Value).

@@ -3,7 +3,6 @@ package layers
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sort"
 
 	"gorgonia.org/gorgonia"
@@ -12,9 +11,9 @@ import (
 
 // Scope is one step's computation: a fresh gorgonia ExprGraph into which the persistent
 // parameters are bound on first use. Layers build their expressions in a Scope; Run computes
-// them (and, in training, the gradients of the loss, copied into Param.Grad), runs the hooks
-// layers registered (BatchNorm's running statistics), and releases the machine so that memory
-// stays flat across steps (docs/GORGONIA.md).
+// them with the package's executor (and, in training, the gradients of the loss, copied into
+// Param.Grad), runs the hooks layers registered (BatchNorm's running statistics), and gives the
+// step's buffers back to the pool so that memory stays flat across steps.
 type Scope struct {
 	G     *gorgonia.ExprGraph
 	Train bool
@@ -45,14 +44,13 @@ func (s *Scope) Params() *Params { return s.ps }
 // Dtype is the element type of every tensor in the scope.
 func (s *Scope) Dtype() tensor.Dtype { return s.ps.dtype }
 
-// Param returns the node bound to p in this scope, binding it on first use. The node holds a
-// copy of the value: gorgonia's register allocator lets an element-wise op overwrite an input
-// whose value is no longer live, which must never reach the persistent tensor.
+// Param returns the node bound to p in this scope, binding it on first use. The node holds
+// p's value itself, not a copy: the executor never writes an op's input (executor.go).
 func (s *Scope) Param(p *Param) *gorgonia.Node {
 	if n, ok := s.bound[p]; ok {
 		return n
 	}
-	n := gorgonia.NewTensor(s.G, s.ps.dtype, p.Value.Dims(), gorgonia.WithShape(p.Value.Shape()...), gorgonia.WithValue(p.Value.Clone()), gorgonia.WithName(p.Name))
+	n := gorgonia.NewTensor(s.G, s.ps.dtype, p.Value.Dims(), gorgonia.WithShape(p.Value.Shape()...), gorgonia.WithValue(p.Value), gorgonia.WithName(p.Name))
 	s.bound[p] = n
 	return n
 }
@@ -71,7 +69,7 @@ func (s *Scope) Input(name string, data []float64, shape ...int) (*gorgonia.Node
 }
 
 // InputTensor returns an input node holding t, which must have the scope's dtype. The graph
-// may overwrite t's memory (see Param); pass a copy if t is needed afterwards.
+// reads t while Run computes; it never writes it.
 func (s *Scope) InputTensor(name string, t *tensor.Dense) *gorgonia.Node {
 	return gorgonia.NewTensor(s.G, t.Dtype(), t.Dims(), gorgonia.WithShape(t.Shape()...), gorgonia.WithValue(t), gorgonia.WithName(name))
 }
@@ -85,25 +83,16 @@ type Result struct {
 	Values []*tensor.Dense // copies of the fetched nodes' values, in order
 }
 
-// Run computes the graph. With a scalar loss and Train set, the gradients of the loss with
-// respect to every bound learnable parameter are computed and copied into Param.Grad (the
-// gradients of learnables that were not bound are zeroed). The fetched nodes' values are copied
-// out at the moment they are computed (later ops may reuse their memory). A non-finite loss is
-// an error naming it. When Run returns, the memory of the graph's values goes back to the
-// pool for the next Scope (arena.go): read values through Result, never through the nodes.
+// Run computes the graph with the package's executor (executor.go). With a scalar loss and
+// Train set, the gradients of the loss with respect to every bound learnable parameter are
+// computed and copied into Param.Grad (the gradients of learnables that were not bound are
+// zeroed). The fetched nodes' values are copied into the Result. A non-finite loss is an error
+// naming it. When Run returns, the memory of the graph's values goes back to the pool for the
+// next Scope (arena.go): read values through Result, never through the nodes.
 func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, error) {
-	defer s.ar.release() // on every return, after the machine is reset (defers run last first)
-	vals := make([]gorgonia.Value, len(fetch))
-	for i, n := range fetch {
-		gorgonia.Read(n, &vals[i])
-	}
-	var lossVal gorgonia.Value
-	if loss != nil {
-		gorgonia.Read(loss, &lossVal)
-	}
+	defer s.ar.release() // on every return: the values below are copied out first
 	var wrt []*Param
 	var grads gorgonia.Nodes
-	var gradVals []gorgonia.Value
 	if s.Train && loss != nil {
 		for p := range s.bound {
 			if p.Learnable {
@@ -119,34 +108,21 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 		if grads, err = gradients(loss, nodes, s.ps.dtype); err != nil {
 			return nil, err
 		}
-		gradVals = make([]gorgonia.Value, len(grads))
-		for i, g := range grads {
-			if _, ours := g.Op().(interface{ base() *opBase }); !ours {
-				gorgonia.Read(g, &gradVals[i]) // a gorgonia op may overwrite its output later
-			}
-		}
 	}
-	if err := checkHashes(s.G); err != nil {
+	vals, err := execute(s.G)
+	if err != nil {
 		return nil, err
 	}
-	vm := gorgonia.NewTapeMachine(s.G)
-	defer func() {
-		vm.Reset()
-		runtime.SetFinalizer(vm, nil)
-	}()
-	if err := vm.RunAll(); err != nil {
-		return nil, fmt.Errorf("layers: running the graph: %w: %w", ErrMachine, err)
-	}
 	res := &Result{Values: make([]*tensor.Dense, len(fetch))}
-	for i, v := range vals {
-		d, err := denseOf(v)
+	for i, n := range fetch {
+		d, err := denseOf(vals[n])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("layers: fetched node %q: %w", n.Name(), err)
 		}
-		res.Values[i] = d // gorgonia's read instruction cloned it: no graph memory
+		res.Values[i] = d.Clone().(*tensor.Dense) // the arena takes the buffer back
 	}
 	if loss != nil {
-		lv := toFloat64s(lossTensor(lossVal))
+		lv := toFloat64s(lossTensor(vals[loss]))
 		if len(lv) != 1 {
 			return nil, fmt.Errorf("layers: loss is not a scalar: %w", ErrShape)
 		}
@@ -161,15 +137,8 @@ func (s *Scope) Run(loss *gorgonia.Node, fetch ...*gorgonia.Node) (*Result, erro
 				zero(p.Grad)
 			}
 		}
-		// A gradient computed by an op of this package is read from its node after the run,
-		// not with gorgonia.Read: its output is a fresh buffer that nothing overwrites before
-		// the arena takes it back at the end of Run, and the graph stays ~100 nodes smaller.
 		for i, p := range wrt {
-			v := gradVals[i]
-			if v == nil {
-				v = grads[i].Value()
-			}
-			gv, err := denseOf(v)
+			gv, err := denseOf(vals[grads[i]])
 			if err != nil {
 				return nil, fmt.Errorf("layers: gradient of %q: %w", p.Name, err)
 			}
