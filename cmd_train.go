@@ -189,9 +189,9 @@ func buildDenoiser(rc runConfig) (generative.Denoiser, error) {
 	}
 	switch rc.Task {
 	case "positions":
-		return models.NewPositionDenoiser(net, rc.Graph, rc.Shape.Nodes, rc.Seed)
+		return models.NewPositionDenoiser(net, rc.Graph, rc.Shape.Nodes)
 	case "features":
-		return models.NewFeatureDenoiser(net, rc.Graph, rc.Positions, rc.Shape.Dim, rc.Seed)
+		return models.NewFeatureDenoiser(net, rc.Graph, rc.Positions, rc.Shape.Dim)
 	}
 	return nil, fmt.Errorf("task %q: want positions or features", rc.Task)
 }

@@ -140,8 +140,8 @@ type probeDenoiser struct {
 	calls            int
 }
 
-func (d *probeDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+func (d *probeDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	d.check(xt, batch, (d.calls/d.steps)*d.batchSize)
 	d.calls++
-	return d.Denoiser.Forward(s, xt, batch, t)
+	return d.Denoiser.Forward(s, xt, batch, t, graphSeed)
 }

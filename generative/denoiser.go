@@ -11,10 +11,13 @@ import (
 // matching) as a node of shape [B*Nodes, Dim] built in the given scope.
 //
 // t holds one noise level per sample (t = 0 noise, t = 1 data; under DDPMConfig's
-// ReferenceOrientation the reverse, see there). Forward must not keep xt: the loops reuse it.
+// ReferenceOrientation the reverse, see there). graphSeed fixes every random draw the denoiser
+// makes (long-short range edges): the trainer derives it from (seed, step) and the sampler from
+// (seed, level, first sample of the batch), so a denoiser keeps no mutable state and a resumed
+// run draws what the uninterrupted one drew. Forward must not keep xt: the loops reuse it.
 // The parameters the node depends on must come from Params (bound through the scope), so that
 // the training loop can update them and the sampler can swap in their EMA.
 type Denoiser interface {
-	Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error)
+	Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error)
 	Params() *layers.Params
 }

@@ -39,7 +39,7 @@ func newMLPDenoiser(tb testing.TB, dt tensor.Dtype, s Shape, width int, seed int
 
 func (d *mlpDenoiser) Params() *layers.Params { return d.ps }
 
-func (d *mlpDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+func (d *mlpDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	d.calls++
 	N, D := d.shape.Nodes, d.shape.Dim
 	if len(xt) != batch*N*D || len(t) != batch {
@@ -77,7 +77,7 @@ func newFuncDenoiser(tb testing.TB, s Shape, f func(x []float64, t schedules.Noi
 
 func (d *funcDenoiser) Params() *layers.Params { return d.ps }
 
-func (d *funcDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+func (d *funcDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	if d.seen != nil {
 		d.seen(xt, batch, t)
 	}
@@ -95,9 +95,9 @@ type nanDenoiser struct {
 	nanAt, calls int
 }
 
-func (d *nanDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+func (d *nanDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	d.calls++
-	out, err := d.Denoiser.Forward(s, xt, batch, t)
+	out, err := d.Denoiser.Forward(s, xt, batch, t, graphSeed)
 	if err != nil || d.calls < d.nanAt {
 		return out, err
 	}
@@ -118,12 +118,12 @@ type failDenoiser struct {
 	failAt, calls int
 }
 
-func (d *failDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+func (d *failDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	d.calls++
 	if d.calls == d.failAt {
 		return nil, errSimulatedCrash
 	}
-	return d.Denoiser.Forward(s, xt, batch, t)
+	return d.Denoiser.Forward(s, xt, batch, t, graphSeed)
 }
 
 var errSimulatedCrash = errors.New("simulated crash")
@@ -183,9 +183,9 @@ type faultDenoiser struct {
 	calls   int
 }
 
-func (d *faultDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+func (d *faultDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	d.calls++
-	out, err := d.Denoiser.Forward(s, xt, batch, t)
+	out, err := d.Denoiser.Forward(s, xt, batch, t, graphSeed)
 	if err != nil || !d.faultAt[d.calls] {
 		return out, err
 	}

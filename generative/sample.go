@@ -182,6 +182,7 @@ type batchSampler struct {
 	shape        Shape
 	plan         *samplePlan
 	cond         *Condition
+	seed         int64 // the sampling seed
 	first, batch int
 	x            []float64    // the current samples, batch·Size values
 	rngs         []*rand.Rand // one stream per sample
@@ -193,7 +194,7 @@ type batchSampler struct {
 // condition.
 func newBatchSampler(den Denoiser, s Shape, plan *samplePlan, cfg SampleConfig, first, batch int) (*batchSampler, error) {
 	n := s.Size()
-	bs := &batchSampler{den: den, shape: s, plan: plan, cond: cfg.Condition, first: first, batch: batch,
+	bs := &batchSampler{den: den, shape: s, plan: plan, cond: cfg.Condition, seed: cfg.Seed, first: first, batch: batch,
 		x: make([]float64, batch*n), rngs: make([]*rand.Rand, batch), ts: make([]schedules.NoiseLevel, batch)}
 	for b := range batch {
 		bs.rngs[b] = newStream(cfg.Seed, streamSample, first+b)
@@ -224,7 +225,7 @@ func (bs *batchSampler) advance(k int) error {
 	}
 	ps := bs.den.Params()
 	s := layers.NewScope(ps, false)
-	pred, err := bs.den.Forward(s, bs.x, bs.batch, bs.ts)
+	pred, err := bs.den.Forward(s, bs.x, bs.batch, bs.ts, graphSeed(bs.seed, streamLevel, k<<32|bs.first))
 	if err != nil {
 		return fail(fmt.Errorf("denoiser: %w", err))
 	}

@@ -190,7 +190,7 @@ func TestSample_Errors(t *testing.T) {
 // wideDenoiser returns one column too many.
 type wideDenoiser struct{ *mlpDenoiser }
 
-func (d wideDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+func (d wideDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	return s.Input("wide", make([]float64, batch*3), batch, 3)
 }
 

@@ -265,7 +265,7 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error
 		}
 	}
 	s := layers.NewScope(tr.ps, true)
-	pred, err := tr.den.Forward(s, xt, B, ts)
+	pred, err := tr.den.Forward(s, xt, B, ts, graphSeed(tr.cfg.Seed, streamGraph, k))
 	if err != nil {
 		return 0, fmt.Errorf("generative: step %d: denoiser: %w", k+1, err)
 	}

@@ -216,12 +216,12 @@ type hookDenoiser struct {
 	f         func()
 }
 
-func (d *hookDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+func (d *hookDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	d.calls++
 	if d.calls == d.at {
 		d.f()
 	}
-	return d.Denoiser.Forward(s, xt, batch, t)
+	return d.Denoiser.Forward(s, xt, batch, t, graphSeed)
 }
 
 func TestTrain_CheckpointFiles(t *testing.T) {
@@ -484,8 +484,8 @@ type sqrtDenoiser struct {
 	bad *layers.Param
 }
 
-func (d *sqrtDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
-	out, err := d.mlpDenoiser.Forward(s, xt, batch, t)
+func (d *sqrtDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
+	out, err := d.mlpDenoiser.Forward(s, xt, batch, t, graphSeed)
 	if err != nil {
 		return nil, err
 	}

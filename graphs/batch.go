@@ -1,6 +1,10 @@
 package graphs
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ncgn/ncgn/schedules"
+)
 
 // Batch is the disjoint union of the Plans of a minibatch, as one graph: sample b's original
 // nodes are the global nodes NodeOffset[b] .. NodeOffset[b+1]-1 and its supernodes the global
@@ -17,13 +21,13 @@ type Batch struct {
 	SuperOffset []int // len B+1, prefix sums of the plans' Supernodes
 	Pos         []float64
 	SuperPos    []float64
-	Assign      []int     // global supernode of each global node
-	Edges       Edges     // global coarse edges (indices offset by SuperOffset)
-	EdgeAttr    []float64 // 2 per coarse edge: length, t
-	FineAttr    []float64 // 2 per global node: distance to its supernode, t
-	Sample      []int     // sample of each global node
-	SuperSample []int     // sample of each global supernode
-	T           []float64 // t of each sample
+	Assign      []int                  // global supernode of each global node
+	Edges       Edges                  // global coarse edges (indices offset by SuperOffset)
+	EdgeAttr    []float64              // 2 per coarse edge: length, t
+	FineAttr    []float64              // 2 per global node: distance to its supernode, t
+	Sample      []int                  // sample of each global node
+	SuperSample []int                  // sample of each global supernode
+	T           []schedules.NoiseLevel // t of each sample
 }
 
 // NewBatch concatenates plans into one disjoint graph. The plans must share their dimension;
@@ -32,7 +36,7 @@ func NewBatch(plans []*Plan) (*Batch, error) {
 	if len(plans) == 0 {
 		return nil, fmt.Errorf("graphs: batch of no plans: %w", ErrShape)
 	}
-	b := &Batch{Plans: plans, NodeOffset: make([]int, len(plans)+1), SuperOffset: make([]int, len(plans)+1), T: make([]float64, len(plans))}
+	b := &Batch{Plans: plans, NodeOffset: make([]int, len(plans)+1), SuperOffset: make([]int, len(plans)+1), T: make([]schedules.NoiseLevel, len(plans))}
 	edges := 0
 	for k, p := range plans {
 		if err := p.Validate(); err != nil {
@@ -45,7 +49,7 @@ func NewBatch(plans []*Plan) (*Batch, error) {
 		}
 		b.NodeOffset[k+1] = b.NodeOffset[k] + p.N
 		b.SuperOffset[k+1] = b.SuperOffset[k] + p.Supernodes
-		b.T[k] = float64(p.T)
+		b.T[k] = p.T
 		edges += p.Edges.Len()
 	}
 	b.N, b.S = b.NodeOffset[len(plans)], b.SuperOffset[len(plans)]

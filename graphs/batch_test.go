@@ -41,7 +41,7 @@ func TestNewBatch_Offsets(t *testing.T) {
 			e := 0
 			for k, p := range plans {
 				no, so := b.NodeOffset[k], b.SuperOffset[k]
-				if b.NodeOffset[k+1]-no != p.N || b.SuperOffset[k+1]-so != p.Supernodes || b.T[k] != float64(p.T) {
+				if b.NodeOffset[k+1]-no != p.N || b.SuperOffset[k+1]-so != p.Supernodes || b.T[k] != p.T {
 					t.Fatalf("plan %d: offsets %d..%d, %d..%d for N=%d S=%d", k, no, b.NodeOffset[k+1], so, b.SuperOffset[k+1], p.N, p.Supernodes)
 				}
 				for j := range p.N {

@@ -16,14 +16,10 @@ type PositionDenoiser struct {
 	Net   *DMP
 	Graph graphs.PlanConfig
 	Nodes int // points per cloud
-	// Seed fixes the random draws of long-short range graphs; each call advances Calls so that
-	// successive steps draw new random edges, reproducibly.
-	Seed  int64
-	Calls int64
 }
 
 // NewPositionDenoiser checks that the network maps Dim positions to Dim outputs.
-func NewPositionDenoiser(net *DMP, graph graphs.PlanConfig, nodes int, seed int64) (*PositionDenoiser, error) {
+func NewPositionDenoiser(net *DMP, graph graphs.PlanConfig, nodes int) (*PositionDenoiser, error) {
 	c := net.Config()
 	if c.In != c.PosDim || c.Out != c.PosDim {
 		return nil, fmt.Errorf("models: position denoiser needs in = out = pos dim, have %d, %d, %d: %w", c.In, c.Out, c.PosDim, ErrConfig)
@@ -34,14 +30,16 @@ func NewPositionDenoiser(net *DMP, graph graphs.PlanConfig, nodes int, seed int6
 	if nodes < 1 {
 		return nil, fmt.Errorf("models: position denoiser with %d nodes: %w", nodes, ErrConfig)
 	}
-	return &PositionDenoiser{Net: net, Graph: graph, Nodes: nodes, Seed: seed}, nil
+	return &PositionDenoiser{Net: net, Graph: graph, Nodes: nodes}, nil
 }
 
 // Params returns the network's parameters.
 func (d *PositionDenoiser) Params() *layers.Params { return d.Net.Params() }
 
-// Forward predicts for batch clouds of Nodes x Dim noisy positions xt at noise levels t.
-func (d *PositionDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+// Forward predicts for batch clouds of Nodes x Dim noisy positions xt at noise levels t;
+// graphSeed fixes the random draws of the graphs (long-short range edges): the trainer derives
+// it from (seed, step), the sampler from (seed, level, batch).
+func (d *PositionDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	dim := d.Net.Config().PosDim
 	if len(xt) != batch*d.Nodes*dim || len(t) != batch {
 		return nil, fmt.Errorf("models: %d values and %d noise levels for %d clouds of %d x %d: %w", len(xt), len(t), batch, d.Nodes, dim, ErrInput)
@@ -50,8 +48,7 @@ func (d *PositionDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t [
 	for b := range clouds {
 		clouds[b] = xt[b*d.Nodes*dim : (b+1)*d.Nodes*dim]
 	}
-	d.Calls++
-	plans, err := graphs.NewPlans(clouds, dim, t, d.Graph, d.Seed*1_000_003+d.Calls)
+	plans, err := graphs.NewPlans(clouds, dim, t, d.Graph, graphSeed)
 	if err != nil {
 		return nil, fmt.Errorf("models: %w", err)
 	}
@@ -72,12 +69,10 @@ type FeatureDenoiser struct {
 	Positions []float64 // Nodes x PosDim
 	Nodes     int
 	Features  int
-	Seed      int64
-	Calls     int64
 }
 
 // NewFeatureDenoiser checks that the network maps [features, positions] to features.
-func NewFeatureDenoiser(net *DMP, graph graphs.PlanConfig, positions []float64, features int, seed int64) (*FeatureDenoiser, error) {
+func NewFeatureDenoiser(net *DMP, graph graphs.PlanConfig, positions []float64, features int) (*FeatureDenoiser, error) {
 	c := net.Config()
 	if len(positions) == 0 || len(positions)%c.PosDim != 0 {
 		return nil, fmt.Errorf("models: %d position values for dimension %d: %w", len(positions), c.PosDim, ErrConfig)
@@ -88,14 +83,15 @@ func NewFeatureDenoiser(net *DMP, graph graphs.PlanConfig, positions []float64, 
 	if err := graph.Validate(); err != nil {
 		return nil, fmt.Errorf("models: %w", err)
 	}
-	return &FeatureDenoiser{Net: net, Graph: graph, Positions: positions, Nodes: len(positions) / c.PosDim, Features: features, Seed: seed}, nil
+	return &FeatureDenoiser{Net: net, Graph: graph, Positions: positions, Nodes: len(positions) / c.PosDim, Features: features}, nil
 }
 
 // Params returns the network's parameters.
 func (d *FeatureDenoiser) Params() *layers.Params { return d.Net.Params() }
 
-// Forward predicts for batch samples of Nodes x Features noisy features xt at noise levels t.
-func (d *FeatureDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel) (*gorgonia.Node, error) {
+// Forward predicts for batch samples of Nodes x Features noisy features xt at noise levels t;
+// graphSeed fixes the random draws of the graphs (see PositionDenoiser.Forward).
+func (d *FeatureDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
 	dim, f := d.Net.Config().PosDim, d.Features
 	if len(xt) != batch*d.Nodes*f || len(t) != batch {
 		return nil, fmt.Errorf("models: %d values and %d noise levels for %d samples of %d x %d: %w", len(xt), len(t), batch, d.Nodes, f, ErrInput)
@@ -104,8 +100,7 @@ func (d *FeatureDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []
 	for b := range pos {
 		pos[b] = d.Positions
 	}
-	d.Calls++
-	plans, err := graphs.NewPlans(pos, dim, t, d.Graph, d.Seed*1_000_003+d.Calls)
+	plans, err := graphs.NewPlans(pos, dim, t, d.Graph, graphSeed)
 	if err != nil {
 		return nil, fmt.Errorf("models: %w", err)
 	}

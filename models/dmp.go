@@ -189,7 +189,7 @@ func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.
 	xt := make([]float64, b.N*in)
 	for i := 0; i < b.N; i++ {
 		copy(xt[i*in:], x[i*cfg.In:(i+1)*cfg.In])
-		xt[i*in+cfg.In] = b.T[b.Sample[i]]
+		xt[i*in+cfg.In] = float64(b.T[b.Sample[i]])
 	}
 	xog, err := s.Input("x_og", xt, b.N, in)
 	if err != nil {

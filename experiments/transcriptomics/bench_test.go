@@ -46,7 +46,7 @@ func BenchmarkTrainStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			den, err := models.NewFeatureDenoiser(net, spec.Plan(), st.TrainGrid().Positions(st.DefaultConfig()), st.NumGenes, 1)
+			den, err := models.NewFeatureDenoiser(net, spec.Plan(), st.TrainGrid().Positions(st.DefaultConfig()), st.NumGenes)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -77,7 +77,7 @@ func BenchmarkSampleStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			den, err := models.NewFeatureDenoiser(net, spec.Plan(), pos, st.NumGenes, 1)
+			den, err := models.NewFeatureDenoiser(net, spec.Plan(), pos, st.NumGenes)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -80,7 +80,7 @@ func (r *runner) generateTask(ctx context.Context, net *models.DMP, spec ModelSp
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	den, err := models.NewFeatureDenoiser(net, spec.Plan(), g.Positions(data.Config), st.NumGenes, spec.InitSeed)
+	den, err := models.NewFeatureDenoiser(net, spec.Plan(), g.Positions(data.Config), st.NumGenes)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s on the %s grid: %w", spec.Name(), g.Name, err)
 	}

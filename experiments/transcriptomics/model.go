@@ -150,7 +150,7 @@ func (r *runner) trainedNet(ctx context.Context, spec ModelSpec) (*models.DMP, M
 	if err != nil {
 		return nil, ModelRecord{}, err
 	}
-	den, err := models.NewFeatureDenoiser(net, spec.Plan(), st.TrainGrid().Positions(data.Config), st.NumGenes, spec.InitSeed)
+	den, err := models.NewFeatureDenoiser(net, spec.Plan(), st.TrainGrid().Positions(data.Config), st.NumGenes)
 	if err != nil {
 		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
 	}
