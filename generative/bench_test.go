@@ -65,7 +65,7 @@ func BenchmarkSampleStep(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			benchLoss = bs.x[0]
+			benchLoss = bs.st.X[0]
 		})
 	}
 }

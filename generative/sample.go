@@ -130,106 +130,92 @@ func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [
 			}
 			b.set((first/cfg.BatchSize)*steps+k+1, "sample "+string(cfg.Process))
 		}
-		copy(flat[first*s.Size():], bs.x)
+		copy(flat[first*s.Size():], bs.st.X)
 	}
 	return Split(flat, s)
 }
 
-// samplePlan is the fixed schedule of a sampler run.
+// samplePlan is the fixed schedule of a sampler run: the process and its evaluation levels.
 type samplePlan struct {
-	ddpm    *DDPM
-	indices []int // DDPM indices, in order
-	flow    *FlowMatching
-	grid    []schedules.NoiseLevel // flow levels, in order
+	dyn    Dynamics
+	levels []schedules.NoiseLevel
 }
 
 func newSamplePlan(cfg SampleConfig) (*samplePlan, error) {
-	p := &samplePlan{}
-	var err error
-	if cfg.Process == ProcessDiffusion {
-		if p.ddpm, err = NewDDPM(cfg.DDPM); err != nil {
-			return nil, err
-		}
-		p.indices = p.ddpm.SamplingIndices()
-	} else {
-		if p.flow, err = NewFlowMatching(cfg.Flow); err != nil {
-			return nil, err
-		}
-		p.grid = p.flow.Grid()
+	dyn, err := NewDynamics(cfg.Process, cfg.DDPM, cfg.Flow)
+	if err != nil {
+		return nil, err
 	}
-	return p, nil
+	return &samplePlan{dyn: dyn, levels: dyn.Levels()}, nil
 }
 
 // steps returns the number of network evaluations per batch.
-func (p *samplePlan) steps() int {
-	if p.ddpm != nil {
-		return len(p.indices)
-	}
-	return len(p.grid)
-}
-
-// level returns the noise level of the k-th evaluation.
-func (p *samplePlan) level(k int) schedules.NoiseLevel {
-	if p.ddpm != nil {
-		return p.ddpm.Level(p.indices[k])
-	}
-	return p.grid[k]
-}
+func (p *samplePlan) steps() int { return len(p.levels) }
 
 // batchSampler carries one batch of samples through the steps of a plan.
 type batchSampler struct {
-	den          Denoiser
-	shape        Shape
-	plan         *samplePlan
-	cond         *Condition
-	seed         int64 // the sampling seed
-	first, batch int
-	x            []float64    // the current samples, batch·Size values
-	rngs         []*rand.Rand // one stream per sample
-	ts           []schedules.NoiseLevel
-	z            []float64
+	den   Denoiser
+	shape Shape
+	plan  *samplePlan
+	seed  int64 // the sampling seed
+	st    SampleState
+	rngs  []*rand.Rand // one stream per sample
+	ts    []schedules.NoiseLevel
+	z     []float64
 }
 
 // newBatchSampler draws the initial noise of samples first … first+batch-1 and applies the
 // condition.
 func newBatchSampler(den Denoiser, s Shape, plan *samplePlan, cfg SampleConfig, first, batch int) (*batchSampler, error) {
 	n := s.Size()
-	bs := &batchSampler{den: den, shape: s, plan: plan, cond: cfg.Condition, seed: cfg.Seed, first: first, batch: batch,
-		x: make([]float64, batch*n), rngs: make([]*rand.Rand, batch), ts: make([]schedules.NoiseLevel, batch)}
+	bs := &batchSampler{den: den, shape: s, plan: plan, seed: cfg.Seed,
+		st:   SampleState{X: make([]float64, batch*n), First: first, Batch: batch, Cond: cfg.Condition},
+		rngs: make([]*rand.Rand, batch), ts: make([]schedules.NoiseLevel, batch)}
 	for b := range batch {
 		bs.rngs[b] = newStream(cfg.Seed, streamSample, first+b)
 		for k := range n {
-			bs.x[b*n+k] = bs.rngs[b].NormFloat64()
+			bs.st.X[b*n+k] = bs.rngs[b].NormFloat64()
 		}
 	}
-	if plan.ddpm != nil {
-		bs.z = make([]float64, batch*n)
-	}
-	if bs.cond != nil {
-		if err := bs.cond.Apply(bs.x, first, batch); err != nil {
+	bs.st.Noise = bs.noise
+	if bs.st.Cond != nil {
+		if err := bs.st.Cond.Apply(bs.st.X, first, batch); err != nil {
 			return nil, err
 		}
 	}
 	return bs, nil
 }
 
+// noise returns fresh standard normal noise for the batch, each sample's from its stream.
+func (bs *batchSampler) noise() []float64 {
+	n := bs.shape.Size()
+	if bs.z == nil {
+		bs.z = make([]float64, len(bs.st.X))
+	}
+	for b, r := range bs.rngs {
+		for j := range n {
+			bs.z[b*n+j] = r.NormFloat64()
+		}
+	}
+	return bs.z
+}
+
 // advance runs the k-th network evaluation and the update that follows it.
 func (bs *batchSampler) advance(k int) error {
-	t := bs.plan.level(k)
+	t := bs.plan.levels[k]
 	for b := range bs.ts {
 		bs.ts[b] = t
 	}
-	steps := bs.plan.steps()
+	first, batch := bs.st.First, bs.st.Batch
 	fail := func(err error) error {
-		return fmt.Errorf("generative: sampling step %d of %d (t = %v, samples %d-%d): %w", k+1, steps, float64(t), bs.first, bs.first+bs.batch-1, err)
+		return fmt.Errorf("generative: sampling step %d of %d (t = %v, samples %d-%d): %w", k+1, bs.plan.steps(), float64(t), first, first+batch-1, err)
 	}
-	ps := bs.den.Params()
-	s := layers.NewScope(ps, false)
-	pred, err := bs.den.Forward(s, bs.x, bs.batch, bs.ts, graphSeed(bs.seed, streamLevel, k<<32|bs.first))
+	s := layers.NewScope(bs.den.Params(), false)
+	pred, err := bs.den.Forward(s, bs.st.X, batch, bs.ts, graphSeed(bs.seed, streamLevel, k<<32|first))
 	if err != nil {
 		return fail(fmt.Errorf("denoiser: %w", err))
 	}
-	if err := checkOutput(pred, bs.batch, bs.shape); err != nil {
+	if err := checkOutput(pred, batch, bs.shape); err != nil {
 		return fail(err)
 	}
 	res, err := s.Run(nil, pred)
@@ -242,37 +228,13 @@ func (bs *batchSampler) advance(k int) error {
 	}
 	n := bs.shape.Size()
 	if i := firstNonFinite(out); i >= 0 {
-		return fail(fmt.Errorf("network output is %v at sample %d, node %d, dim %d: %w", out[i], bs.first+i/n, (i%n)/bs.shape.Dim, i%bs.shape.Dim, ErrNonFinite))
+		return fail(fmt.Errorf("network output is %v at sample %d, node %d, dim %d: %w", out[i], first+i/n, (i%n)/bs.shape.Dim, i%bs.shape.Dim, ErrNonFinite))
 	}
-	if d := bs.plan.ddpm; d != nil {
-		if k+1 == len(bs.plan.indices) {
-			return nil // the last evaluation (index 0) leaves the sample as it is
-		}
-		for b, r := range bs.rngs {
-			for j := range n {
-				bs.z[b*n+j] = r.NormFloat64()
-			}
-		}
-		if err := d.Step(bs.x, bs.x, out, bs.plan.indices[k], bs.plan.indices[k+1], bs.z); err != nil {
-			return fail(err)
-		}
-		if bs.cond != nil {
-			if err := bs.cond.Apply(bs.x, bs.first, bs.batch); err != nil {
-				return fail(err)
-			}
-		}
-	} else {
-		if bs.cond != nil {
-			if err := bs.cond.MaskUpdate(out, bs.first, bs.batch); err != nil {
-				return fail(err)
-			}
-		}
-		if err := bs.plan.flow.Step(bs.x, out); err != nil {
-			return fail(err)
-		}
+	if err := bs.plan.dyn.SampleStep(&bs.st, k, out); err != nil {
+		return fail(err)
 	}
-	if i := firstNonFinite(bs.x); i >= 0 {
-		return fail(fmt.Errorf("sample is %v at sample %d, node %d, dim %d after the update: %w", bs.x[i], bs.first+i/n, (i%n)/bs.shape.Dim, i%bs.shape.Dim, ErrNonFinite))
+	if i := firstNonFinite(bs.st.X); i >= 0 {
+		return fail(fmt.Errorf("sample is %v at sample %d, node %d, dim %d after the update: %w", bs.st.X[i], first+i/n, (i%n)/bs.shape.Dim, i%bs.shape.Dim, ErrNonFinite))
 	}
 	return nil
 }

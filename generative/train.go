@@ -37,8 +37,7 @@ type Trainer struct {
 	ps    *layers.Params
 	adam  *optim.Adam
 	ema   *optim.EMA
-	ddpm  *DDPM
-	flow  *FlowMatching
+	proc  Dynamics
 
 	step      int // completed steps
 	saved     int // step of the last checkpoint written or resumed from (-1: none)
@@ -77,12 +76,7 @@ func NewTrainer(den Denoiser, s Shape, cfg TrainConfig) (*Trainer, error) {
 	if tr.ema, err = optim.NewEMA(tr.ps, cfg.emaConfig()); err != nil {
 		return nil, fmt.Errorf("generative: trainer: %w", err)
 	}
-	if cfg.Process == ProcessDiffusion {
-		tr.ddpm, err = NewDDPM(cfg.DDPM)
-	} else {
-		tr.flow, err = NewFlowMatching(cfg.Flow)
-	}
-	if err != nil {
+	if tr.proc, err = NewDynamics(cfg.Process, cfg.DDPM, cfg.Flow); err != nil {
 		return nil, err
 	}
 	return tr, nil
@@ -245,23 +239,8 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error
 	target := make([]float64, B*n)
 	for b, j := range idx {
 		x1, eps := data[j], noise[b*n:(b+1)*n]
-		dst, tgt := xt[b*n:(b+1)*n], target[b*n:(b+1)*n]
-		if tr.ddpm != nil {
-			i, err := tr.ddpm.TrainIndex(ts[b])
-			if err != nil {
-				return 0, err
-			}
-			if err := tr.ddpm.AddNoise(dst, x1, eps, i); err != nil {
-				return 0, err
-			}
-			copy(tgt, eps)
-		} else {
-			if err := tr.flow.Interpolate(dst, eps, x1, ts[b]); err != nil {
-				return 0, err
-			}
-			if err := tr.flow.Target(tgt, eps, x1); err != nil {
-				return 0, err
-			}
+		if err := tr.proc.TrainPair(xt[b*n:(b+1)*n], target[b*n:(b+1)*n], x1, eps, ts[b]); err != nil {
+			return 0, err
 		}
 	}
 	s := layers.NewScope(tr.ps, true)
