@@ -38,18 +38,18 @@ func benchSample(b *testing.B, w workload) {
 	b.ResetTimer()
 	for k := 0; k < b.N; k++ {
 		b.StopTimer()
-		i, t, err := r.prepareSample(k, max(*picks, 1))
+		e, err := r.prepareSample(k, max(*picks, 1))
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		st, err := r.sampleStep(i, t, k)
+		st, err := r.sampleStep(e)
 		if err != nil {
 			b.Fatal(err)
 		}
 		stats.add(st)
 	}
 	b.StopTimer()
-	sink += r.xt[0]
+	sink += r.batch.State().X[0]
 	stats.report(b, false)
 }

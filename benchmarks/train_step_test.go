@@ -56,7 +56,7 @@ func benchTrain(b *testing.B, w workload) {
 	stats := newStepStats(w.batch, w.nodes)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		st, err := r.trainStep(i)
+		st, err := r.trainStep()
 		if err != nil {
 			b.Fatal(err)
 		}

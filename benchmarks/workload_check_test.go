@@ -70,20 +70,21 @@ func TestSpatialGrid(t *testing.T) {
 }
 
 // TestSampleLevel checks the sampling picks: the first and last of the peer's 20 are the ends
-// of the sampler's grid (ModelNet40: DDPM index 999 at t = 1 under the reference orientation,
-// then index 0 at t = 0; transcriptomics: t = 0 then t = 1).
+// of the sampler's levels (ModelNet40: evaluation 0 at DDPM index 999, t = 1 under the
+// reference orientation, then evaluation 999 at index 0, t = 0; transcriptomics: t = 0 then
+// the last Euler step, t = 1).
 func TestSampleLevel(t *testing.T) {
 	const tol = 1e-12
 	for _, tc := range []struct {
 		name  string
 		w     workload
 		k     int
-		index int
+		eval  int
 		level float64
 	}{
-		{"modelnet first", modelNetWorkload(graphs.DMP, models.GAT), 0, 999, 1},
-		{"modelnet last", modelNetWorkload(graphs.DMP, models.GAT), samplePicks - 1, 0, 0},
-		{"modelnet wraps", modelNetWorkload(graphs.DMP, models.GAT), samplePicks, 999, 1},
+		{"modelnet first", modelNetWorkload(graphs.DMP, models.GAT), 0, 0, 1},
+		{"modelnet last", modelNetWorkload(graphs.DMP, models.GAT), samplePicks - 1, 999, 0},
+		{"modelnet wraps", modelNetWorkload(graphs.DMP, models.GAT), samplePicks, 0, 1},
 		{"st first", spatialWorkload(graphs.DMP, models.GAT), 0, 0, 0},
 		{"st middle", spatialWorkload(graphs.DMP, models.GAT), 1, 10, 10.0 / 199},
 		{"st last", spatialWorkload(graphs.DMP, models.GAT), samplePicks - 1, 199, 1},
@@ -95,9 +96,9 @@ func TestSampleLevel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			i, lv := r.sampleLevel(tc.k, samplePicks)
-			if i != tc.index || math.Abs(float64(lv)-tc.level) > tol {
-				t.Errorf("pick %d = index %d at t = %v, want %d at %v", tc.k, i, float64(lv), tc.index, tc.level)
+			e, lv := r.sampleEval(tc.k, samplePicks)
+			if e != tc.eval || math.Abs(float64(lv)-tc.level) > tol {
+				t.Errorf("pick %d = evaluation %d at t = %v, want %d at %v", tc.k, e, float64(lv), tc.eval, tc.level)
 			}
 		})
 	}
@@ -112,7 +113,7 @@ func TestWorkloads_Steps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := r.trainStep(0)
+			st, err := r.trainStep()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,15 +121,15 @@ func TestWorkloads_Steps(t *testing.T) {
 				t.Errorf("loss %v, want finite and > 0", st.loss)
 			}
 			checkSizes(t, w, st)
-			i, lv, err := r.prepareSample(5, samplePicks)
+			e, err := r.prepareSample(5, samplePicks)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st, err = r.sampleStep(i, lv, 5); err != nil {
+			if st, err = r.sampleStep(e); err != nil {
 				t.Fatal(err)
 			}
 			checkSizes(t, w, st)
-			for k, x := range r.xt {
+			for k, x := range r.batch.State().X {
 				if math.IsNaN(x) || math.IsInf(x, 0) {
 					t.Fatalf("sampled state %v at %d", x, k)
 				}
@@ -171,9 +172,11 @@ func TestTrainStep_Deterministic(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := r.trainStep(4)
-			if err != nil {
-				t.Fatal(err)
+			var st stepTimes
+			for range 5 {
+				if st, err = r.trainStep(); err != nil {
+					t.Fatal(err)
+				}
 			}
 			losses[k] = st.loss
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/ncgn/ncgn/generative"
 	"github.com/ncgn/ncgn/graphs"
 	"github.com/ncgn/ncgn/layers"
-	"github.com/ncgn/ncgn/layers/optim"
 	"github.com/ncgn/ncgn/models"
 	"github.com/ncgn/ncgn/schedules"
 	"gorgonia.org/tensor"
@@ -47,18 +46,11 @@ const (
 	warmupSteps = 10
 )
 
-// levelRule says how a training step draws the noise level of each sample.
-type levelRule int
-
-const (
-	// levelsUniform draws t ~ U(0, 1) independently per sample (the peer and the trainer).
-	levelsUniform levelRule = iota
-	// levelsStratified draws one u ~ U(0, 1) per step and gives sample b the level
-	// t_b = (b + u)/B: each t is still U(0, 1), but every step covers [0, 1] evenly, so that
-	// steps of small batches (the scaling benchmark at large N) cost what a large batch costs
-	// on average.
-	levelsStratified
-)
+// levelsStratified is the trainer's stratified level rule (generative.LevelsStratified): one
+// u ~ U(0, 1) per step and t_b = (b + u)/B, so that steps of small batches (the scaling
+// benchmark at large N) cost what a large batch costs on average. The default, "", draws
+// t ~ U(0, 1) per sample (the peer and the paper).
+const levelsStratified = generative.LevelsStratified
 
 // workload is one benchmark configuration: a task at a size, with a graph kind and a
 // message-passing layer.
@@ -71,7 +63,7 @@ type workload struct {
 	width  int
 	layers int
 	k      int
-	levels levelRule
+	levels generative.LevelRule
 }
 
 // modelNetWorkload is the paper's ModelNet40 configuration: 400 points, batch 128, width 64,
@@ -99,27 +91,26 @@ func (w workload) dims() (posDim, in, out int) {
 	return 2, spatialFeatures + 2, spatialFeatures
 }
 
-// rig is a workload made concrete: the model, its optimiser and EMA, the process, the
-// synthetic data and scratch buffers. It runs training and sampling steps the way
-// generative.Trainer and generative.Sample do, timing their parts separately.
+// rig is a workload made concrete: the denoiser of models (the one `train` builds), the
+// generative.Trainer and generative.Sampler that `train` and `sample` run, and the synthetic
+// data. Its steps are the trainer's and the sampler's own (Trainer.Step, SampleBatch.Step):
+// the benchmarks time exactly what users run, phase by phase.
 type rig struct {
 	w     workload
 	seed  int64
 	ps    *layers.Params
-	net   *models.DMP
-	adam  *optim.Adam
-	ema   *optim.EMA
-	graph graphs.PlanConfig
-	ddpm  *generative.DDPM         // modelNet
-	flow  *generative.FlowMatching // spatial
-	pool  [][]float64              // 2·batch synthetic data samples, nodes x (3 positions | 3 features)
-	grid  []float64                // spatial: the fixed positions, nodes x 2
-
-	xt, target, in []float64 // scratch: noisy samples, targets, network input
+	den   generative.Denoiser
+	stats *models.GraphStats // the denoiser's last graphs
+	tr    *generative.Trainer
+	smp   *generative.Sampler
+	batch *generative.SampleBatch
+	dyn   generative.Dynamics // noises the sampling states
+	pool  [][]float64         // 2·batch synthetic data samples, nodes x (3 positions | 3 features)
+	grid  []float64           // spatial: the fixed positions, nodes x 2
 }
 
-// newRig builds the workload's model (float32 parameters, as the trainer uses) and its
-// synthetic data, all drawn from seed:
+// newRig builds the workload's model (float32 parameters, as the trainer uses), its trainer
+// and sampler, and its synthetic data, all drawn from seed:
 //
 //   - modelNet: clouds uniform in [-0.5, 0.5]^3 (the peer's synthetic ModelNet40);
 //   - spatial: features uniform in [0, 1] on the 10 x 10 grid of positions (s/54, t/90),
@@ -137,24 +128,20 @@ func newRig(w workload, seed int64) (*rig, error) {
 	if err != nil {
 		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
 	}
-	lr := modelNetLR
-	if w.task == spatial {
-		lr = spatialLR
-	}
-	r := &rig{w: w, seed: seed, ps: ps, net: net,
-		graph: graphs.PlanConfig{Kind: w.kind, K: w.k, FloatRoot: true}}
-	if r.adam, err = optim.NewAdam(ps, optim.Config{LR: lr, WarmupSteps: warmupSteps}); err != nil {
-		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
-	}
-	if r.ema, err = optim.NewEMA(ps, optim.EMAConfig{}); err != nil {
-		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
-	}
+	r := &rig{w: w, seed: seed, ps: ps}
+	graph := graphs.PlanConfig{Kind: w.kind, K: w.k, FloatRoot: true}
+	cfg := generative.TrainConfig{Steps: 1 << 30, BatchSize: w.batch, WarmupSteps: warmupSteps, Seed: seed, Levels: w.levels}
+	scfg := generative.SampleConfig{Count: w.batch, BatchSize: w.batch, Seed: seed}
 	rng := rand.New(rand.NewSource(seed))
 	r.pool = make([][]float64, max(2*w.batch, 2))
 	if w.task == modelNet {
-		if r.ddpm, err = generative.NewDDPM(generative.DDPMConfig{Timesteps: modelNetNFE, ReferenceOrientation: true}); err != nil {
-			return nil, err
+		d, err := models.NewPositionDenoiser(net, graph, w.nodes)
+		if err != nil {
+			return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
 		}
+		r.den, r.stats = d, &d.Last
+		cfg.Process, cfg.LR = generative.ProcessDiffusion, modelNetLR
+		cfg.DDPM = generative.DDPMConfig{Timesteps: modelNetNFE, ReferenceOrientation: true}
 		for i := range r.pool {
 			r.pool[i] = make([]float64, w.nodes*3)
 			for k := range r.pool[i] {
@@ -165,10 +152,14 @@ func newRig(w workload, seed int64) (*rig, error) {
 		if w.nodes != spatialSide*spatialSide {
 			return nil, fmt.Errorf("benchmarks: %s: %d nodes, the grid has %d", w.name(), w.nodes, spatialSide*spatialSide)
 		}
-		if r.flow, err = generative.NewFlowMatching(generative.FlowConfig{Steps: spatialNFE, ReferenceGrid: true}); err != nil {
-			return nil, err
-		}
 		r.grid = spatialGrid()
+		d, err := models.NewFeatureDenoiser(net, graph, r.grid, spatialFeatures)
+		if err != nil {
+			return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
+		}
+		r.den, r.stats = d, &d.Last
+		cfg.Process, cfg.LR = generative.ProcessFlow, spatialLR
+		cfg.Flow = generative.FlowConfig{Steps: spatialNFE, ReferenceGrid: true}
 		for i := range r.pool {
 			r.pool[i] = make([]float64, w.nodes*spatialFeatures)
 			for k := range r.pool[i] {
@@ -176,9 +167,20 @@ func newRig(w workload, seed int64) (*rig, error) {
 			}
 		}
 	}
-	size := w.batch * w.nodes * out
-	r.xt, r.target = make([]float64, size), make([]float64, size)
-	r.in = make([]float64, w.batch*w.nodes*in)
+	scfg.Process, scfg.DDPM, scfg.Flow = cfg.Process, cfg.DDPM, cfg.Flow
+	shape := generative.Shape{Nodes: w.nodes, Dim: out}
+	if r.tr, err = generative.NewTrainer(r.den, shape, cfg); err != nil {
+		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
+	}
+	if r.smp, err = generative.NewSampler(r.den, shape, scfg); err != nil {
+		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
+	}
+	if r.batch, err = r.smp.Batch(0, w.batch); err != nil {
+		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
+	}
+	if r.dyn, err = generative.NewDynamics(cfg.Process, cfg.DDPM, cfg.Flow); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -196,7 +198,7 @@ func spatialGrid() []float64 {
 // stepTimes are the parts of one step, in nanoseconds, and the size of its graph.
 type stepTimes struct {
 	data   int64 // training: draws of t and noise, noising, targets
-	plan   int64 // graphs.NewPlans + graphs.NewBatch (+ the network input's assembly)
+	plan   int64 // graphs.NewPlans + graphs.NewBatch + the network input's assembly
 	net    int64 // the expression graph, forward (+ backward in training), read-out
 	update int64 // training: Adam + EMA; sampling: the DDPM or Euler update
 	nodes  int   // supernodes in the batch
@@ -207,227 +209,65 @@ type stepTimes struct {
 // total is the whole step.
 func (s stepTimes) total() int64 { return s.data + s.plan + s.net + s.update }
 
-// drawLevels returns one noise level per sample by the workload's rule.
-func (r *rig) drawLevels(rng *rand.Rand) []schedules.NoiseLevel {
-	ts := make([]schedules.NoiseLevel, r.w.batch)
-	u := rng.Float64()
-	for b := range ts {
-		if r.w.levels == levelsStratified {
-			ts[b] = schedules.NoiseLevel((float64(b) + u) / float64(r.w.batch))
-		} else {
-			ts[b] = schedules.NoiseLevel(rng.Float64())
-		}
-	}
-	return ts
+// timesOf splits a step's report into the benchmark's parts: the denoiser's graph building
+// (its Last.Plan) is taken out of the report's Forward phase.
+func (r *rig) timesOf(rep generative.StepReport) stepTimes {
+	plan := r.stats.Plan
+	return stepTimes{data: int64(rep.Data), plan: int64(plan), net: int64(rep.Forward-plan) + int64(rep.Run),
+		update: int64(rep.Update), nodes: r.stats.Supernodes, edges: r.stats.Edges, loss: rep.Loss}
 }
 
-// batchGraph builds the Plans of the current samples r.xt (modelNet: on the noisy positions;
-// spatial: on the grid) at levels ts, and the network input r.in.
-func (r *rig) batchGraph(ts []schedules.NoiseLevel, seed int64) (*graphs.Batch, error) {
-	w := r.w
-	posDim, in, out := w.dims()
-	samples := make([][]float64, w.batch)
-	for b := range samples {
-		if w.task == modelNet {
-			samples[b] = r.xt[b*w.nodes*out : (b+1)*w.nodes*out]
-		} else {
-			samples[b] = r.grid
-		}
-	}
-	plans, err := graphs.NewPlans(samples, posDim, ts, r.graph, seed)
+// trainStep runs the trainer's next step on the pool (Trainer.Step: a batch of the epoch's
+// permutation, the draws of the step's stream, Plans, forward, MSE loss, backward, the
+// gradient checks, Adam and EMA).
+func (r *rig) trainStep() (stepTimes, error) {
+	rep, err := r.tr.Step(r.pool)
 	if err != nil {
-		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
+		return stepTimes{}, fmt.Errorf("benchmarks: %s: %w", r.w.name(), err)
 	}
-	bt, err := graphs.NewBatch(plans)
-	if err != nil {
-		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
-	}
-	if w.task == modelNet {
-		copy(r.in, r.xt)
-	} else { // [features, positions] per node, as models.FeatureDenoiser
-		for b := range w.batch {
-			for j := range w.nodes {
-				row := r.in[(b*w.nodes+j)*in:]
-				copy(row, r.xt[(b*w.nodes+j)*out:(b*w.nodes+j+1)*out])
-				copy(row[out:], r.grid[j*posDim:(j+1)*posDim])
-			}
-		}
-	}
-	return bt, nil
+	return r.timesOf(rep), nil
 }
 
-// trainStep runs training step i: B samples of the pool, a level per sample, the noisy input
-// and target (DDPM: ε; flow matching: x_1 - x_0), the Plans, forward, MSE loss, backward,
-// Adam and EMA. Step i draws from its own stream, so a seed fixes every step.
-func (r *rig) trainStep(i int) (stepTimes, error) {
-	var st stepTimes
-	w := r.w
-	_, _, out := w.dims()
-	n := w.nodes * out
-	rng := rand.New(rand.NewSource(r.seed*1_000_003 + int64(i)))
-	idx := rng.Perm(len(r.pool))[:w.batch]
-	t0 := nowNs()
-	ts := r.drawLevels(rng)
-	for b, j := range idx {
-		x1, dst, tgt := r.pool[j], r.xt[b*n:(b+1)*n], r.target[b*n:(b+1)*n]
-		for k := range tgt {
-			tgt[k] = rng.NormFloat64() // ε, or x_0 for flow matching
-		}
-		if r.ddpm != nil {
-			di, err := r.ddpm.TrainIndex(ts[b])
-			if err != nil {
-				return st, err
-			}
-			if err := r.ddpm.AddNoise(dst, x1, tgt, di); err != nil {
-				return st, err
-			}
-		} else {
-			if err := r.flow.Interpolate(dst, tgt, x1, ts[b]); err != nil {
-				return st, err
-			}
-			if err := r.flow.Target(tgt, tgt, x1); err != nil {
-				return st, err
-			}
-		}
-	}
-	t1 := nowNs()
-	bt, err := r.batchGraph(ts, r.seed*1_000_003+int64(i))
-	if err != nil {
-		return st, err
-	}
-	t2 := nowNs()
-	s := layers.NewScope(r.ps, true)
-	pred, err := r.net.Forward(s, bt, r.in)
-	if err != nil {
-		return st, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
-	}
-	target, err := s.Input("target", r.target, w.batch*w.nodes, out)
-	if err != nil {
-		return st, err
-	}
-	loss, err := layers.MSE(pred, target)
-	if err != nil {
-		return st, err
-	}
-	res, err := s.Run(loss)
-	if err != nil {
-		return st, fmt.Errorf("benchmarks: %s: step %d: %w", w.name(), i, err)
-	}
-	t3 := nowNs()
-	if err := r.adam.Step(); err != nil {
-		return st, err
-	}
-	if err := r.ema.Update(); err != nil {
-		return st, err
-	}
-	t4 := nowNs()
-	st = stepTimes{data: t1 - t0, plan: t2 - t1, net: t3 - t2, update: t4 - t3, nodes: bt.S, edges: bt.Edges.Len(), loss: res.Loss}
-	return st, nil
-}
-
-// sampleLevel returns the k-th of picks evaluations spread evenly over the sampler's grid, as
-// the peer picks them: the DDPM index (modelNet, from T-1 down to 0) or the Euler step
-// (spatial, from 0 up to S-1), and the network's level there.
-func (r *rig) sampleLevel(k, picks int) (int, schedules.NoiseLevel) {
-	nfe := modelNetNFE
-	if r.flow != nil {
-		nfe = spatialNFE
-	}
-	p := 0
+// sampleEval returns the k-th of picks evaluations spread evenly over the sampler's levels, as
+// the peer picks them (ModelNet40: DDPM indices 999 … 0, the k-th evaluation at index 999 - k;
+// transcriptomics: Euler steps 0 … 199), and the level there.
+func (r *rig) sampleEval(k, picks int) (int, schedules.NoiseLevel) {
+	levels := r.smp.Levels()
+	e := 0
 	if picks > 1 {
-		p = int(float64(k%picks)*float64(nfe-1)/float64(picks-1) + 0.5)
+		e = int(float64(k%picks)*float64(len(levels)-1)/float64(picks-1) + 0.5)
 	}
-	if r.ddpm != nil {
-		i := nfe - 1 - p
-		return i, r.ddpm.Level(i)
-	}
-	return p, r.flow.Grid()[p]
+	return e, levels[e]
 }
 
-// prepareSample sets r.xt to fresh synthetic data noised to the k-th of picks sampling levels
-// (the peer's sampling state: an untrained model's own trajectory is not data-like) and
-// returns the index or step and the level. It is not part of a timed sampling step.
-func (r *rig) prepareSample(k, picks int) (int, schedules.NoiseLevel, error) {
+// prepareSample sets the sampling batch's state to fresh synthetic data noised to the level of
+// the k-th of picks evaluations (the peer's sampling state: an untrained model's own
+// trajectory is not data-like) and returns the evaluation. It is not part of a timed step.
+func (r *rig) prepareSample(k, picks int) (int, error) {
 	w := r.w
 	_, _, out := w.dims()
 	n := w.nodes * out
 	rng := rand.New(rand.NewSource(r.seed*1_000_033 + int64(k)))
-	i, t := r.sampleLevel(k, picks)
-	noise := make([]float64, n)
+	e, t := r.sampleEval(k, picks)
+	noise, scratch := make([]float64, n), make([]float64, n)
+	x := r.batch.State().X
 	for b, j := range rng.Perm(len(r.pool))[:w.batch] {
 		for m := range noise {
 			noise[m] = rng.NormFloat64()
 		}
-		dst := r.xt[b*n : (b+1)*n]
-		if r.ddpm != nil {
-			if err := r.ddpm.AddNoise(dst, r.pool[j], noise, i); err != nil {
-				return 0, 0, err
-			}
-		} else if err := r.flow.Interpolate(dst, noise, r.pool[j], t); err != nil {
-			return 0, 0, err
+		if err := r.dyn.TrainPair(x[b*n:(b+1)*n], scratch, r.pool[j], noise, t); err != nil {
+			return 0, err
 		}
 	}
-	return i, t, nil
+	return e, nil
 }
 
-// sampleStep runs one sampling step at DDPM index or Euler step i and level t from the state
-// r.xt: the Plans at t, the forward pass in evaluation mode (BatchNorm running statistics),
-// and the update (DDPM: ancestral step to index i-1 with fresh noise; flow: x ← x + v/S).
-func (r *rig) sampleStep(i int, t schedules.NoiseLevel, k int) (stepTimes, error) {
-	var st stepTimes
-	w := r.w
-	ts := make([]schedules.NoiseLevel, w.batch)
-	for b := range ts {
-		ts[b] = t
-	}
-	t0 := nowNs()
-	bt, err := r.batchGraph(ts, r.seed*1_000_037+int64(k))
+// sampleStep runs the sampler's evaluation e on the batch's state (SampleBatch.Step: the
+// Plans at its level, the forward pass in evaluation mode, the DDPM or Euler update).
+func (r *rig) sampleStep(e int) (stepTimes, error) {
+	rep, err := r.batch.Step(e)
 	if err != nil {
-		return st, err
+		return stepTimes{}, fmt.Errorf("benchmarks: %s: %w", r.w.name(), err)
 	}
-	t1 := nowNs()
-	s := layers.NewScope(r.ps, false)
-	pred, err := r.net.Forward(s, bt, r.in)
-	if err != nil {
-		return st, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
-	}
-	res, err := s.Run(nil, pred)
-	if err != nil {
-		return st, fmt.Errorf("benchmarks: %s: sampling at t = %v: %w", w.name(), float64(t), err)
-	}
-	v, err := float64s(res.Values[0])
-	if err != nil {
-		return st, err
-	}
-	t2 := nowNs()
-	if r.ddpm != nil {
-		rng := rand.New(rand.NewSource(r.seed*1_000_039 + int64(k)))
-		z := r.target // scratch
-		for m := range z {
-			z[m] = rng.NormFloat64()
-		}
-		if err := r.ddpm.Step(r.xt, r.xt, v, i, i-1, z); err != nil {
-			return st, err
-		}
-	} else if err := r.flow.Step(r.xt, v); err != nil {
-		return st, err
-	}
-	t3 := nowNs()
-	st = stepTimes{plan: t1 - t0, net: t2 - t1, update: t3 - t2, nodes: bt.S, edges: bt.Edges.Len()}
-	return st, nil
-}
-
-// float64s returns the values of a float32 or float64 tensor as float64.
-func float64s(t *tensor.Dense) ([]float64, error) {
-	switch d := t.Data().(type) {
-	case []float32:
-		out := make([]float64, len(d))
-		for i, x := range d {
-			out[i] = float64(x)
-		}
-		return out, nil
-	case []float64:
-		return d, nil
-	}
-	return nil, fmt.Errorf("benchmarks: network output of dtype %v", t.Dtype())
+	return r.timesOf(rep), nil
 }

@@ -25,11 +25,11 @@ func BenchmarkTrainStep(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for k := 0; k < b.N; k++ {
-				loss, err := tr.trainStep(k, tr.batchIndices(k, len(data)), data)
+				rep, err := tr.Step(data)
 				if err != nil {
 					b.Fatal(err)
 				}
-				benchLoss = loss
+				benchLoss = rep.Loss
 			}
 		})
 	}
@@ -45,23 +45,22 @@ func BenchmarkSampleStep(b *testing.B) {
 	} {
 		b.Run(fmt.Sprintf("%s/B=128", cfg.Process), func(b *testing.B) {
 			den := newMLPDenoiser(b, tensor.Float32, s, 64, 1)
-			cfg = cfg.WithDefaults()
-			plan, err := newSamplePlan(cfg)
+			sp, err := NewSampler(den, s, cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
-			bs, err := newBatchSampler(den, s, plan, cfg, 0, 128)
+			bs, err := sp.Batch(0, 128)
 			if err != nil {
 				b.Fatal(err)
 			}
-			steps := plan.steps() - 1 // the last DDPM step does no update
+			steps := len(sp.Levels()) - 1 // the last DDPM step does no update
 			b.ReportAllocs()
 			b.ResetTimer()
 			for k := 0; k < b.N; k++ {
 				if k%steps == 0 {
-					bs, _ = newBatchSampler(den, s, plan, cfg, 0, 128)
+					bs, _ = sp.Batch(0, 128)
 				}
-				if err := bs.advance(k % steps); err != nil {
+				if _, err := bs.Step(k % steps); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"time"
 
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/layers/optim"
@@ -79,25 +80,11 @@ func (tr *Trainer) SampleConfig(count int) SampleConfig {
 // output is an error naming the step, the level and the entry. The result is one []float64 per
 // sample (views of one flat slice).
 func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [][]float64, err error) {
-	if den == nil || den.Params() == nil {
-		return nil, fmt.Errorf("generative: sample: nil denoiser or parameters: %w", ErrConfig)
-	}
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	cfg = cfg.WithDefaults()
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if cfg.Condition != nil {
-		if err := cfg.Condition.Validate(s, cfg.Count); err != nil {
-			return nil, err
-		}
-	}
-	plan, err := newSamplePlan(cfg)
+	sp, err := NewSampler(den, s, cfg)
 	if err != nil {
 		return nil, err
 	}
+	cfg = sp.cfg
 	if cfg.EMA != nil {
 		if cfg.EMA.Swapped() {
 			return nil, fmt.Errorf("generative: sample: the EMA weights are already swapped in: %w", ErrConfig)
@@ -113,11 +100,11 @@ func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [
 	}
 	flat := make([]float64, cfg.Count*s.Size())
 	nb := (cfg.Count + cfg.BatchSize - 1) / cfg.BatchSize
-	steps := plan.steps()
+	steps := len(sp.levels)
 	b := newBar(cfg.Progress, nb*steps, 0, "sample "+string(cfg.Process))
 	defer b.finish()
 	for first := 0; first < cfg.Count; first += cfg.BatchSize {
-		bs, err := newBatchSampler(den, s, plan, cfg, first, min(cfg.BatchSize, cfg.Count-first))
+		bs, err := sp.Batch(first, min(cfg.BatchSize, cfg.Count-first))
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +112,7 @@ func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("generative: sampling interrupted at sample %d, step %d: %w", first, k+1, err)
 			}
-			if err := bs.advance(k); err != nil {
+			if _, err := bs.Step(k); err != nil {
 				return nil, err
 			}
 			b.set((first/cfg.BatchSize)*steps+k+1, "sample "+string(cfg.Process))
@@ -135,44 +122,56 @@ func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [
 	return Split(flat, s)
 }
 
-// samplePlan is the fixed schedule of a sampler run: the process and its evaluation levels.
-type samplePlan struct {
+// Sampler is the sampler of one configuration (see Sample, which drives it over every batch
+// after swapping in the EMA): its process, its evaluation levels and the denoiser. Benchmarks
+// time sampling through its batches' Step.
+type Sampler struct {
+	den    Denoiser
+	shape  Shape
+	cfg    SampleConfig // defaults applied
 	dyn    Dynamics
 	levels []schedules.NoiseLevel
 }
 
-func newSamplePlan(cfg SampleConfig) (*samplePlan, error) {
+// NewSampler checks den, s and cfg (with its condition) and returns their sampler.
+func NewSampler(den Denoiser, s Shape, cfg SampleConfig) (*Sampler, error) {
+	if den == nil || den.Params() == nil {
+		return nil, fmt.Errorf("generative: sample: nil denoiser or parameters: %w", ErrConfig)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Condition != nil {
+		if err := cfg.Condition.Validate(s, cfg.Count); err != nil {
+			return nil, err
+		}
+	}
 	dyn, err := NewDynamics(cfg.Process, cfg.DDPM, cfg.Flow)
 	if err != nil {
 		return nil, err
 	}
-	return &samplePlan{dyn: dyn, levels: dyn.Levels()}, nil
+	return &Sampler{den: den, shape: s, cfg: cfg, dyn: dyn, levels: dyn.Levels()}, nil
 }
 
-// steps returns the number of network evaluations per batch.
-func (p *samplePlan) steps() int { return len(p.levels) }
+// Levels returns the noise levels of the network evaluations, in order.
+func (sp *Sampler) Levels() []schedules.NoiseLevel { return sp.levels }
 
-// batchSampler carries one batch of samples through the steps of a plan.
-type batchSampler struct {
-	den   Denoiser
-	shape Shape
-	plan  *samplePlan
-	seed  int64 // the sampling seed
-	st    SampleState
-	rngs  []*rand.Rand // one stream per sample
-	ts    []schedules.NoiseLevel
-	z     []float64
-}
-
-// newBatchSampler draws the initial noise of samples first … first+batch-1 and applies the
+// Batch starts samples first … first+batch-1: it draws their initial noise and applies the
 // condition.
-func newBatchSampler(den Denoiser, s Shape, plan *samplePlan, cfg SampleConfig, first, batch int) (*batchSampler, error) {
-	n := s.Size()
-	bs := &batchSampler{den: den, shape: s, plan: plan, seed: cfg.Seed,
-		st:   SampleState{X: make([]float64, batch*n), First: first, Batch: batch, Cond: cfg.Condition},
+func (sp *Sampler) Batch(first, batch int) (*SampleBatch, error) {
+	if first < 0 || batch < 1 || first+batch > sp.cfg.Count {
+		return nil, fmt.Errorf("generative: sample batch %d-%d of %d samples: %w", first, first+batch-1, sp.cfg.Count, ErrConfig)
+	}
+	n := sp.shape.Size()
+	bs := &SampleBatch{sp: sp,
+		st:   SampleState{X: make([]float64, batch*n), First: first, Batch: batch, Cond: sp.cfg.Condition},
 		rngs: make([]*rand.Rand, batch), ts: make([]schedules.NoiseLevel, batch)}
 	for b := range batch {
-		bs.rngs[b] = newStream(cfg.Seed, streamSample, first+b)
+		bs.rngs[b] = newStream(sp.cfg.Seed, streamSample, first+b)
 		for k := range n {
 			bs.st.X[b*n+k] = bs.rngs[b].NormFloat64()
 		}
@@ -186,9 +185,21 @@ func newBatchSampler(den Denoiser, s Shape, plan *samplePlan, cfg SampleConfig, 
 	return bs, nil
 }
 
+// SampleBatch is one batch of samples carried through the sampler's evaluations.
+type SampleBatch struct {
+	sp   *Sampler
+	st   SampleState
+	rngs []*rand.Rand // one stream per sample
+	ts   []schedules.NoiseLevel
+	z    []float64
+}
+
+// State returns the batch's samples (a benchmark may set X to a state of its choosing).
+func (bs *SampleBatch) State() *SampleState { return &bs.st }
+
 // noise returns fresh standard normal noise for the batch, each sample's from its stream.
-func (bs *batchSampler) noise() []float64 {
-	n := bs.shape.Size()
+func (bs *SampleBatch) noise() []float64 {
+	n := bs.sp.shape.Size()
 	if bs.z == nil {
 		bs.z = make([]float64, len(bs.st.X))
 	}
@@ -200,41 +211,51 @@ func (bs *batchSampler) noise() []float64 {
 	return bs.z
 }
 
-// advance runs the k-th network evaluation and the update that follows it.
-func (bs *batchSampler) advance(k int) error {
-	t := bs.plan.levels[k]
+// Step runs the network evaluation k (0-based, of Sampler.Levels) on the batch and the update
+// that follows it, and reports the step's phases.
+func (bs *SampleBatch) Step(k int) (StepReport, error) {
+	var rep StepReport
+	sp := bs.sp
+	if k < 0 || k >= len(sp.levels) {
+		return rep, fmt.Errorf("generative: sampling step %d of %d: %w", k+1, len(sp.levels), ErrConfig)
+	}
+	t := sp.levels[k]
 	for b := range bs.ts {
 		bs.ts[b] = t
 	}
 	first, batch := bs.st.First, bs.st.Batch
 	fail := func(err error) error {
-		return fmt.Errorf("generative: sampling step %d of %d (t = %v, samples %d-%d): %w", k+1, bs.plan.steps(), float64(t), first, first+batch-1, err)
+		return fmt.Errorf("generative: sampling step %d of %d (t = %v, samples %d-%d): %w", k+1, len(sp.levels), float64(t), first, first+batch-1, err)
 	}
-	s := layers.NewScope(bs.den.Params(), false)
-	pred, err := bs.den.Forward(s, bs.st.X, batch, bs.ts, graphSeed(bs.seed, streamLevel, k<<32|first))
+	t0 := time.Now()
+	s := layers.NewScope(sp.den.Params(), false)
+	pred, err := sp.den.Forward(s, bs.st.X, batch, bs.ts, graphSeed(sp.cfg.Seed, streamLevel, k<<32|first))
 	if err != nil {
-		return fail(fmt.Errorf("denoiser: %w", err))
+		return rep, fail(fmt.Errorf("denoiser: %w", err))
 	}
-	if err := checkOutput(pred, batch, bs.shape); err != nil {
-		return fail(err)
+	if err := checkOutput(pred, batch, sp.shape); err != nil {
+		return rep, fail(err)
 	}
+	t1 := time.Now()
 	res, err := s.Run(nil, pred)
 	if err != nil {
-		return fail(err)
+		return rep, fail(err)
 	}
 	out, err := float64sOf(res.Values[0])
 	if err != nil {
-		return fail(err)
+		return rep, fail(err)
 	}
-	n := bs.shape.Size()
+	n, dim := sp.shape.Size(), sp.shape.Dim
 	if i := firstNonFinite(out); i >= 0 {
-		return fail(fmt.Errorf("network output is %v at sample %d, node %d, dim %d: %w", out[i], first+i/n, (i%n)/bs.shape.Dim, i%bs.shape.Dim, ErrNonFinite))
+		return rep, fail(fmt.Errorf("network output is %v at sample %d, node %d, dim %d: %w", out[i], first+i/n, (i%n)/dim, i%dim, ErrNonFinite))
 	}
-	if err := bs.plan.dyn.SampleStep(&bs.st, k, out); err != nil {
-		return fail(err)
+	t2 := time.Now()
+	if err := sp.dyn.SampleStep(&bs.st, k, out); err != nil {
+		return rep, fail(err)
 	}
 	if i := firstNonFinite(bs.st.X); i >= 0 {
-		return fail(fmt.Errorf("sample is %v at sample %d, node %d, dim %d after the update: %w", bs.st.X[i], first+i/n, (i%n)/bs.shape.Dim, i%bs.shape.Dim, ErrNonFinite))
+		return rep, fail(fmt.Errorf("sample is %v at sample %d, node %d, dim %d after the update: %w", bs.st.X[i], first+i/n, (i%n)/dim, i%dim, ErrNonFinite))
 	}
-	return nil
+	rep.Forward, rep.Run, rep.Update = t1.Sub(t0), t2.Sub(t1), time.Since(t2)
+	return rep, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/ncgn/ncgn/layers"
@@ -195,10 +196,11 @@ func (tr *Trainer) Train(ctx context.Context, data [][]float64) (*TrainResult, e
 		}
 		k := tr.step
 		lr := tr.adam.LR()
-		loss, err := tr.trainStep(k, tr.batchIndices(k, n), data)
+		rep, err := tr.trainStep(k, tr.batchIndices(k, n), data)
 		if err != nil {
 			return res, err
 		}
+		loss := rep.Loss
 		tr.step++
 		res.Steps, res.Epochs, res.Loss = tr.step, tr.step/spe, loss
 		res.Losses = append(res.Losses, loss)
@@ -223,14 +225,55 @@ func (tr *Trainer) Train(ctx context.Context, data [][]float64) (*TrainResult, e
 	return res, nil
 }
 
-// trainStep runs the step with 0-based index k on the samples idx of data and returns its loss.
-func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error) {
-	B, n := len(idx), tr.shape.Size()
-	rng := newStream(tr.cfg.Seed, streamStep, k)
+// StepReport is what one training or sampling step did: its loss (training) and how long its
+// phases took. Forward is the denoiser's Forward (its graphs and the expression), Run the
+// graph's computation (forward, and backward in training), Update Adam and the EMA (training)
+// or the process's sampler step (sampling); Data the draws, noising and targets (training).
+type StepReport struct {
+	Loss                       float64
+	Data, Forward, Run, Update time.Duration
+}
+
+// Total is the whole step.
+func (r StepReport) Total() time.Duration { return r.Data + r.Forward + r.Run + r.Update }
+
+// Step runs the next step of the run on data (the step Train runs, with the same batch,
+// draws and checks) without writing a checkpoint or the loss log, and reports it; benchmarks
+// time training through it.
+func (tr *Trainer) Step(data [][]float64) (StepReport, error) {
+	if err := ValidateData(data, tr.shape); err != nil {
+		return StepReport{}, err
+	}
+	rep, err := tr.trainStep(tr.step, tr.batchIndices(tr.step, len(data)), data)
+	if err == nil {
+		tr.step++
+	}
+	return rep, err
+}
+
+// drawLevels draws one noise level per sample of a step from rng by the configured rule.
+func (tr *Trainer) drawLevels(rng *rand.Rand, B int) []schedules.NoiseLevel {
 	ts := make([]schedules.NoiseLevel, B)
+	if tr.cfg.Levels == LevelsStratified {
+		u := rng.Float64()
+		for b := range ts {
+			ts[b] = schedules.NoiseLevel((float64(b) + u) / float64(B))
+		}
+		return ts
+	}
 	for b := range ts {
 		ts[b] = schedules.NoiseLevel(rng.Float64())
 	}
+	return ts
+}
+
+// trainStep runs the step with 0-based index k on the samples idx of data.
+func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (StepReport, error) {
+	var rep StepReport
+	t0 := time.Now()
+	B, n := len(idx), tr.shape.Size()
+	rng := newStream(tr.cfg.Seed, streamStep, k)
+	ts := tr.drawLevels(rng, B)
 	noise := make([]float64, B*n)
 	for i := range noise {
 		noise[i] = rng.NormFloat64()
@@ -240,47 +283,52 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (float64, error
 	for b, j := range idx {
 		x1, eps := data[j], noise[b*n:(b+1)*n]
 		if err := tr.proc.TrainPair(xt[b*n:(b+1)*n], target[b*n:(b+1)*n], x1, eps, ts[b]); err != nil {
-			return 0, err
+			return rep, err
 		}
 	}
+	t1 := time.Now()
 	s := layers.NewScope(tr.ps, true)
 	pred, err := tr.den.Forward(s, xt, B, ts, graphSeed(tr.cfg.Seed, streamGraph, k))
 	if err != nil {
-		return 0, fmt.Errorf("generative: step %d: denoiser: %w", k+1, err)
+		return rep, fmt.Errorf("generative: step %d: denoiser: %w", k+1, err)
 	}
 	if err := checkOutput(pred, B, tr.shape); err != nil {
-		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+		return rep, fmt.Errorf("generative: step %d: %w", k+1, err)
 	}
 	tn, err := s.Input("target", target, B*tr.shape.Nodes, tr.shape.Dim)
 	if err != nil {
-		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+		return rep, fmt.Errorf("generative: step %d: %w", k+1, err)
 	}
 	loss, err := layers.MSE(pred, tn)
 	if err != nil {
-		return 0, fmt.Errorf("generative: step %d: loss: %w", k+1, err)
+		return rep, fmt.Errorf("generative: step %d: loss: %w", k+1, err)
 	}
+	t2 := time.Now()
 	res, err := s.Run(loss)
 	if res != nil && (math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0)) {
-		return res.Loss, fmt.Errorf("generative: step %d (epoch %d): loss is %v: %w", k+1, k/tr.stepsPerEpoch(len(data)), res.Loss, ErrNonFinite)
+		return StepReport{Loss: res.Loss}, fmt.Errorf("generative: step %d (epoch %d): loss is %v: %w", k+1, k/tr.stepsPerEpoch(len(data)), res.Loss, ErrNonFinite)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("generative: step %d: %w", k+1, err)
+		return rep, fmt.Errorf("generative: step %d: %w", k+1, err)
 	}
+	rep.Loss = res.Loss
 	if err := checkGrads(tr.ps); err != nil {
-		return res.Loss, fmt.Errorf("generative: step %d (loss %v): %w", k+1, res.Loss, err)
+		return rep, fmt.Errorf("generative: step %d (loss %v): %w", k+1, res.Loss, err)
 	}
+	t3 := time.Now()
 	if tr.cfg.ClipNorm > 0 {
 		if _, err := optim.ClipGradNorm(tr.ps.Learnables(), tr.cfg.ClipNorm); err != nil {
-			return res.Loss, fmt.Errorf("generative: step %d: %w", k+1, err)
+			return rep, fmt.Errorf("generative: step %d: %w", k+1, err)
 		}
 	}
 	if err := tr.adam.Step(); err != nil {
-		return res.Loss, fmt.Errorf("generative: step %d: %w", k+1, err)
+		return rep, fmt.Errorf("generative: step %d: %w", k+1, err)
 	}
 	if err := tr.ema.Update(); err != nil {
-		return res.Loss, fmt.Errorf("generative: step %d: %w", k+1, err)
+		return rep, fmt.Errorf("generative: step %d: %w", k+1, err)
 	}
-	return res.Loss, nil
+	rep.Data, rep.Forward, rep.Run, rep.Update = t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), time.Since(t3)
+	return rep, nil
 }
 
 // checkOutput verifies that the denoiser returned a [B·Nodes, Dim] node.

@@ -19,6 +19,15 @@ const (
 	DefaultEMADecay    = optim.DefaultEMADecay
 )
 
+// LevelRule names how a training step draws its noise levels (TrainConfig.Levels).
+type LevelRule string
+
+// The level rules.
+const (
+	LevelsUniform    LevelRule = "uniform"
+	LevelsStratified LevelRule = "stratified"
+)
+
 // TrainConfig configures the training loop; zero values are the defaults. Every field that
 // changes what a step computes is saved with each checkpoint, and Resume refuses a config that
 // differs in one of them.
@@ -45,7 +54,13 @@ type TrainConfig struct {
 	// NoShuffle feeds the data in its stored order every epoch, as the reference's loaders
 	// do; by default each epoch is a permutation drawn from (Seed, epoch).
 	NoShuffle bool  `json:"no_shuffle"`
-	Seed      int64 `json:"seed"` // fixes every draw: t, noise, shuffling
+	Seed      int64 `json:"seed"` // fixes every draw: t, noise, shuffling, graphs
+	// Levels says how a step draws the noise level of each sample: "" or "uniform", t ~ U(0, 1)
+	// independently per sample (the paper's and the reference's); "stratified", one u ~ U(0, 1)
+	// per step and t_b = (b + u)/B for sample b: each t is still U(0, 1), but every step covers
+	// [0, 1] evenly (lower-variance loss; the scaling benchmark uses it so that small batches
+	// cost what a large one costs on average).
+	Levels LevelRule `json:"levels,omitempty"`
 	// CheckpointEvery writes a checkpoint every that many steps (and always at the end);
 	// 0 means only at the end. KeepCheckpoints is how many checkpoint folders stay on disk
 	// (default 1, the latest; negative keeps all).
@@ -97,6 +112,8 @@ func (c TrainConfig) Validate() error {
 		return err
 	}
 	switch {
+	case c.Levels != LevelsUniform && c.Levels != LevelsStratified && c.Levels != "":
+		return bad("levels", c.Levels, `"uniform" or "stratified"`)
 	case (c.Epochs > 0) == (c.Steps > 0) || c.Epochs < 0 || c.Steps < 0:
 		return fmt.Errorf("generative: train config epochs = %d, steps = %d: %w (set exactly one, > 0)", c.Epochs, c.Steps, ErrConfig)
 	case c.BatchSize < 1:

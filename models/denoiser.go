@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/ncgn/ncgn/graphs"
 	"github.com/ncgn/ncgn/layers"
@@ -16,6 +17,19 @@ type PositionDenoiser struct {
 	Net   *DMP
 	Graph graphs.PlanConfig
 	Nodes int // points per cloud
+	// Last describes the graphs of the last Forward call (diagnostics; benchmarks read it).
+	Last GraphStats
+}
+
+// GraphStats describes the graphs a denoiser built in one Forward call.
+type GraphStats struct {
+	Supernodes, Edges int           // supernodes and coarse edges of the batch
+	Plan              time.Duration // building the Plans, their Batch and the network input
+}
+
+// statsOf returns the sizes of bt and the time since start.
+func statsOf(bt *graphs.Batch, start time.Time) GraphStats {
+	return GraphStats{Supernodes: bt.S, Edges: bt.Edges.Len(), Plan: time.Since(start)}
 }
 
 // NewPositionDenoiser checks that the network maps Dim positions to Dim outputs.
@@ -44,6 +58,7 @@ func (d *PositionDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t [
 	if len(xt) != batch*d.Nodes*dim || len(t) != batch {
 		return nil, fmt.Errorf("models: %d values and %d noise levels for %d clouds of %d x %d: %w", len(xt), len(t), batch, d.Nodes, dim, ErrInput)
 	}
+	start := time.Now()
 	clouds := make([][]float64, batch)
 	for b := range clouds {
 		clouds[b] = xt[b*d.Nodes*dim : (b+1)*d.Nodes*dim]
@@ -56,6 +71,7 @@ func (d *PositionDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t [
 	if err != nil {
 		return nil, fmt.Errorf("models: %w", err)
 	}
+	d.Last = statsOf(bt, start)
 	return d.Net.Forward(s, bt, xt)
 }
 
@@ -69,6 +85,8 @@ type FeatureDenoiser struct {
 	Positions []float64 // Nodes x PosDim
 	Nodes     int
 	Features  int
+	// Last describes the graphs of the last Forward call (diagnostics; benchmarks read it).
+	Last GraphStats
 }
 
 // NewFeatureDenoiser checks that the network maps [features, positions] to features.
@@ -96,6 +114,7 @@ func (d *FeatureDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []
 	if len(xt) != batch*d.Nodes*f || len(t) != batch {
 		return nil, fmt.Errorf("models: %d values and %d noise levels for %d samples of %d x %d: %w", len(xt), len(t), batch, d.Nodes, f, ErrInput)
 	}
+	start := time.Now()
 	pos := make([][]float64, batch)
 	for b := range pos {
 		pos[b] = d.Positions
@@ -115,5 +134,6 @@ func (d *FeatureDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []
 			in = append(in, d.Positions[j*dim:(j+1)*dim]...)
 		}
 	}
+	d.Last = statsOf(bt, start)
 	return d.Net.Forward(s, bt, in)
 }
