@@ -11,13 +11,18 @@ import (
 func TestArchitecture_DependencyDirection(t *testing.T) {
 	const mod = "github.com/ncgn/ncgn/"
 	forbidden := map[string][]string{
-		"schedules":  {"graphs", "layers", "models", "generative", "metrics", "datasets", "experiments"},
-		"graphs":     {"layers", "models", "generative", "metrics", "datasets", "experiments"},
-		"layers":     {"models", "generative", "metrics", "datasets", "experiments"},
-		"models":     {"generative", "metrics", "datasets", "experiments"},
-		"generative": {"graphs", "models", "metrics", "datasets", "experiments"},
-		"metrics":    {"layers", "models", "generative", "experiments"},
-		"datasets":   {"layers", "models", "generative", "experiments"},
+		"schedules":          {"graphs", "layers", "models", "generative", "metrics", "datasets", "experiments"},
+		"graphs":             {"layers", "models", "generative", "metrics", "datasets", "experiments"},
+		"internal/gemm":      {"engine", "ops", "layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
+		"internal/parallel":  {"engine", "ops", "layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
+		"internal/gradcheck": {"ops", "layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
+		"engine":             {"ops", "layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
+		"ops":                {"layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
+		"layers":             {"models", "generative", "metrics", "datasets", "experiments"},
+		"models":             {"generative", "metrics", "datasets", "experiments"},
+		"generative":         {"graphs", "models", "metrics", "datasets", "experiments"},
+		"metrics":            {"layers", "models", "generative", "experiments"},
+		"datasets":           {"layers", "models", "generative", "experiments"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "./"+pkg+"/...").Output()

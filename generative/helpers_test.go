@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ncgn/ncgn/layers"
+	"github.com/ncgn/ncgn/ops"
 	"github.com/ncgn/ncgn/schedules"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -198,7 +199,7 @@ func (d *faultDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []sc
 	if err != nil {
 		return nil, err
 	}
-	y, err := layers.MatMul(out, id)
+	y, err := ops.MatMul(out, id)
 	if err != nil {
 		return nil, err
 	}

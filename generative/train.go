@@ -10,6 +10,7 @@ import (
 
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/layers/optim"
+	"github.com/ncgn/ncgn/ops"
 	"github.com/ncgn/ncgn/schedules"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -299,7 +300,7 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (StepReport, er
 	if err != nil {
 		return rep, fmt.Errorf("generative: step %d: %w", k+1, err)
 	}
-	loss, err := layers.MSE(pred, tn)
+	loss, err := ops.MSE(pred, tn)
 	if err != nil {
 		return rep, fmt.Errorf("generative: step %d: loss: %w", k+1, err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/layers/optim"
+	"github.com/ncgn/ncgn/ops"
 	"github.com/ncgn/ncgn/schedules"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -493,7 +494,7 @@ func (d *sqrtDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []sch
 	if err != nil {
 		return nil, err
 	}
-	return layers.AddBias(out, r)
+	return ops.AddBias(out, r)
 }
 
 // TestTrain_RunFailureStops checks that a step whose graph fails while it runs (an op's input

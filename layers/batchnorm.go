@@ -3,6 +3,7 @@ package layers
 import (
 	"fmt"
 
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
 
@@ -77,23 +78,21 @@ func (b *BatchNorm) ForwardAct(s *Scope, x *gorgonia.Node, act Activation) (*gor
 	if x.Dims() != 2 || x.Shape()[1] != b.cfg.Features {
 		return nil, fmt.Errorf("layers: BatchNorm %q: input %v, want [n, %d]: %w", b.Gamma.Name, x.Shape(), b.cfg.Features, ErrShape)
 	}
-	var st *normState
+	var st *ops.NormState
 	if !s.Train {
 		st = b.evalState(act)
 	} else {
-		st = &normState{act: act}
-		if act == "" {
-			st.act = Identity
-		}
+		st = ops.TrainNorm(act)
 		s.AfterRun(func() error {
-			if st.mean == nil { // the op did not run
+			mean, varUnbiased := st.BatchStats()
+			if mean == nil { // the op did not run
 				return nil
 			}
 			m := b.cfg.Momentum
 			rm, rv := b.RunningMean.Float64s(), b.RunVar.Float64s()
 			for j := range rm {
-				rm[j] = (1-m)*rm[j] + m*st.mean[j]
-				rv[j] = (1-m)*rv[j] + m*st.varUnbiased[j]
+				rm[j] = (1-m)*rm[j] + m*mean[j]
+				rv[j] = (1-m)*rv[j] + m*varUnbiased[j]
 			}
 			if err := b.RunningMean.SetFloat64s(rm); err != nil {
 				return err
@@ -101,20 +100,16 @@ func (b *BatchNorm) ForwardAct(s *Scope, x *gorgonia.Node, act Activation) (*gor
 			return b.RunVar.SetFloat64s(rv)
 		})
 	}
-	return batchNormNode(x, s.Param(b.Gamma), s.Param(b.Beta), b.cfg.Eps, st)
+	return ops.BatchNorm(x, s.Param(b.Gamma), s.Param(b.Beta), b.cfg.Eps, st)
 }
 
-// evalState is the normState of the BatchNorm in evaluation: its running mean and 1/std, with
+// evalState is the state of the BatchNorm in evaluation: its running mean and 1/std, with
 // the activation act fused after it.
-func (b *BatchNorm) evalState(act Activation) *normState {
-	if act == "" {
-		act = Identity
-	}
-	st := &normState{act: act, fixed: true, mean: b.RunningMean.Float64s()}
+func (b *BatchNorm) evalState(act Activation) *ops.NormState {
 	v := b.RunVar.Float64s()
-	st.invStd = make([]float64, len(v))
+	invStd := make([]float64, len(v))
 	for j := range v {
-		st.invStd[j] = 1 / sqrt(v[j]+b.cfg.Eps)
+		invStd[j] = 1 / sqrt(v[j]+b.cfg.Eps)
 	}
-	return st
+	return ops.EvalNorm(act, b.RunningMean.Float64s(), invStd)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ncgn/ncgn/graphs"
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -64,14 +65,16 @@ func benchStep(b *testing.B, rows int, setup func(ps *Params) (func(s *Scope, x 
 func BenchmarkScatterMean_N51200_E360000_F64(b *testing.B) {
 	e := benchGraph()
 	benchStep(b, benchEdges, func(ps *Params) (func(*Scope, *gorgonia.Node) (*gorgonia.Node, error), error) {
-		return func(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) { return ScatterMean(x, e.Dst, benchNodes) }, nil
+		return func(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) { return ops.ScatterMean(x, e.Dst, benchNodes) }, nil
 	})
 }
 
 func BenchmarkSegmentSoftmax_N51200_E360000_F64(b *testing.B) {
 	e := benchGraph()
 	benchStep(b, benchEdges, func(ps *Params) (func(*Scope, *gorgonia.Node) (*gorgonia.Node, error), error) {
-		return func(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) { return SegmentSoftmax(x, e.Dst, benchNodes) }, nil
+		return func(s *Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
+			return ops.SegmentSoftmax(x, e.Dst, benchNodes)
+		}, nil
 	})
 }
 

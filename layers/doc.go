@@ -1,15 +1,15 @@
-// Package layers holds the differentiable core of ncgn on top of gorgonia v0.9.18: persistent
-// named parameters (Params) bound into a fresh computation graph every step (Scope), the custom
-// ops gorgonia lacks (gather rows, scatter-sum and scatter-mean into segments, segment softmax,
-// GELU, LayerNorm, BatchNorm), and the layers built from them (Linear, MLP, BatchNorm, GCNConv,
-// GATConv). The optimisers that update Params live in the sub-package optim.
+// Package layers is the model vocabulary of ncgn: Linear, MLP, BatchNorm, GCNConv, GATConv, the
+// sigmoid Gate and the edge Message of Coarsen and Spread, over persistent named parameters
+// (Params) bound into a fresh graph every step (Scope). A model is written in these names only;
+// what runs them lives below:
 //
-// Why a fresh graph every step: the Dynamic Message Passing graph differs for every sample and
-// noise level (number of supernodes, neighbours), and gorgonia cannot change a node's shape in
-// place (docs/GORGONIA.md). Building the ExprGraph and its gradient costs a few milliseconds, well
-// under 1 % of a step; the parameters persist across graphs. The graph is run by the package's
-// own executor (executor.go), not gorgonia's TapeMachine, whose hash-based value numbering
-// merged distinct nodes.
+//   - engine: Params, Scope, the executor, reverse accumulation, the buffer arena;
+//   - ops: the differentiable ops with their gradients (products, sparse gather/scatter,
+//     segment softmax, activations, norms, the fused evaluation ops, the MSE loss);
+//   - internal/gemm: the matrix products.
 //
-// Edges are plain Go index lists (graphs.Edges): messages flow from Src[e] to Dst[e].
+// Params, Scope, Activation and the initialisations are the engine's and ops' types under
+// this package's name (vocabulary.go). The optimisers that update Params live in the
+// sub-package optim. Edges are plain Go index lists (graphs.Edges): messages flow from Src[e]
+// to Dst[e].
 package layers

@@ -3,7 +3,9 @@ package layers
 import (
 	"fmt"
 
+	"github.com/ncgn/ncgn/engine"
 	"github.com/ncgn/ncgn/graphs"
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
 
@@ -94,7 +96,7 @@ func (l *GATConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 		return nil, wrap(fmt.Errorf("input %v, want [n, %d]: %w", x.Shape(), l.cfg.In, ErrShape))
 	}
 	n := x.Shape()[0]
-	loops, err := memoize(arenaOf(x.Graph()), edgesKey{e, n, "self-loops"}, func() ([2][]int, error) {
+	loops, err := engine.Memoize(engine.ArenaOf(x.Graph()), edgesKey{e, n, "self-loops"}, func() ([2][]int, error) {
 		src, dst, err := withSelfLoops(e, n)
 		return [2][]int{src, dst}, err
 	})
@@ -102,40 +104,40 @@ func (l *GATConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 		return nil, wrap(err)
 	}
 	src, dst := loops[0], loops[1]
-	h, err := MatMul(x, s.Param(l.W))
+	h, err := ops.MatMul(x, s.Param(l.W))
 	if err != nil {
 		return nil, wrap(err)
 	}
-	as, err := MatMul(h, s.Param(l.ASrc)) // [n, 1]
+	as, err := ops.MatMul(h, s.Param(l.ASrc)) // [n, 1]
 	if err != nil {
 		return nil, wrap(err)
 	}
-	ad, err := MatMul(h, s.Param(l.ADst))
+	ad, err := ops.MatMul(h, s.Param(l.ADst))
 	if err != nil {
 		return nil, wrap(err)
 	}
-	es, err := Gather(as, src)
+	es, err := ops.Gather(as, src)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	ed, err := Gather(ad, dst)
+	ed, err := ops.Gather(ad, dst)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	z, err := Add(es, ed)
+	z, err := engine.Add(es, ed)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if z, err = LeakyReLU(z, l.cfg.NegativeSlope); err != nil {
+	if z, err = ops.LeakyReLU(z, l.cfg.NegativeSlope); err != nil {
 		return nil, wrap(err)
 	}
-	alpha, err := SegmentSoftmax(z, dst, n)
+	alpha, err := ops.SegmentSoftmax(z, dst, n)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	out, err := EdgeAggregate(alpha, h, src, dst, n)
+	out, err := ops.EdgeAggregate(alpha, h, src, dst, n)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	return AddBias(out, s.Param(l.B))
+	return ops.AddBias(out, s.Param(l.B))
 }

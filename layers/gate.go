@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
 
@@ -46,26 +47,29 @@ func (g *Gate) Forward(sc *Scope, h, s *gorgonia.Node) (*gorgonia.Node, error) {
 	if h.Dims() != 2 || h.Shape()[1] != g.Width || !h.Shape().Eq(s.Shape()) {
 		return nil, fmt.Errorf("layers: Gate %q: inputs %v and %v, want [n, %d]: %w", g.WH.Name, h.Shape(), s.Shape(), g.Width, ErrShape)
 	}
-	zh, err := MatMul(h, sc.Param(g.WH))
+	zh, err := ops.MatMul(h, sc.Param(g.WH))
 	if err != nil {
 		return nil, err
 	}
-	zs, err := MatMul(s, sc.Param(g.WS))
+	zs, err := ops.MatMul(s, sc.Param(g.WS))
 	if err != nil {
 		return nil, err
 	}
-	z, err := AddBias(zh, sc.Param(g.B), zs)
+	z, err := ops.AddBias(zh, sc.Param(g.B), zs)
 	if err != nil {
 		return nil, err
 	}
-	return GateMix(z, h, s)
+	return ops.GateMix(z, h, s)
 }
 
 // ForwardNormAct computes act(bn(Gate(h, s))): in an evaluation scope as one fused op, block
 // by block (op_dense_eval.go), otherwise as the gate followed by the fused BatchNorm.
 func (g *Gate) ForwardNormAct(sc *Scope, h, s *gorgonia.Node, bn *BatchNorm, act Activation) (*gorgonia.Node, error) {
 	if sc.FusedEval() {
-		return gateNormActEval(sc, g, h, s, bn, act)
+		if h.Dims() != 2 || h.Shape()[1] != g.Width || !h.Shape().Eq(s.Shape()) || bn.cfg.Features != g.Width {
+			return nil, fmt.Errorf("layers: Gate %q: inputs %v and %v, want [n, %d]: %w", g.WH.Name, h.Shape(), s.Shape(), g.Width, ErrShape)
+		}
+		return ops.GateNormActEval(h, s, sc.Param(g.WH), sc.Param(g.WS), sc.Param(g.B), sc.Param(bn.Gamma), sc.Param(bn.Beta), bn.evalState(act))
 	}
 	y, err := g.Forward(sc, h, s)
 	if err != nil {

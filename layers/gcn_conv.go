@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ncgn/ncgn/engine"
 	"github.com/ncgn/ncgn/graphs"
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
 
@@ -49,7 +51,7 @@ func glorot(fanIn, fanOut int) float64 { return math.Sqrt(6 / float64(fanIn+fanO
 // GCNNormalization returns the matrix D^-1/2 (A + I) D^-1/2 for the edges over n nodes as a
 // Sparse: row i holds the self loop and the incoming edges of i with weight
 // 1/sqrt(deg(i) deg(j)), deg counting incoming edges plus the self loop.
-func GCNNormalization(e *graphs.Edges, n int) (*Sparse, error) {
+func GCNNormalization(e *graphs.Edges, n int) (*ops.Sparse, error) {
 	if e == nil {
 		e = &graphs.Edges{}
 	}
@@ -78,7 +80,7 @@ func GCNNormalization(e *graphs.Edges, n int) (*Sparse, error) {
 	for k := range rows {
 		w[k] = 1 / math.Sqrt(deg[rows[k]]*deg[cols[k]])
 	}
-	return NewSparse(n, n, rows, cols, w)
+	return ops.NewSparse(n, n, rows, cols, w)
 }
 
 // Forward computes the convolution of x over the edges.
@@ -87,16 +89,16 @@ func (l *GCNConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 		return nil, fmt.Errorf("layers: GCNConv %q: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
 	}
 	n := x.Shape()[0]
-	a, err := memoize(arenaOf(x.Graph()), edgesKey{e, n, "gcn-normalization"}, func() (*Sparse, error) { return GCNNormalization(e, n) })
+	a, err := engine.Memoize(engine.ArenaOf(x.Graph()), edgesKey{e, n, "gcn-normalization"}, func() (*ops.Sparse, error) { return GCNNormalization(e, n) })
 	if err != nil {
 		return nil, fmt.Errorf("layers: GCNConv %q: %w", l.W.Name, err)
 	}
-	h, err := MatMul(x, s.Param(l.W))
+	h, err := ops.MatMul(x, s.Param(l.W))
 	if err != nil {
 		return nil, fmt.Errorf("layers: GCNConv %q: %w", l.W.Name, err)
 	}
-	if h, err = SparseMatMul(a, h); err != nil {
+	if h, err = ops.SparseMatMul(a, h); err != nil {
 		return nil, fmt.Errorf("layers: GCNConv %q: %w", l.W.Name, err)
 	}
-	return AddBias(h, s.Param(l.B))
+	return ops.AddBias(h, s.Param(l.B))
 }

@@ -5,7 +5,10 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ncgn/ncgn/engine"
 	"github.com/ncgn/ncgn/graphs"
+	"github.com/ncgn/ncgn/internal/gradcheck"
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -24,7 +27,7 @@ func scopeLoss(t *testing.T, ps *Params, train bool, build func(s *Scope) (*gorg
 		if err != nil {
 			t.Fatal(err)
 		}
-		return 0, toFloat64s(res.Values[0])
+		return 0, engine.ToFloat64s(res.Values[0])
 	}
 	rn, err := s.Input("R", r, out.Shape()...)
 	if err != nil {
@@ -42,7 +45,7 @@ func scopeLoss(t *testing.T, ps *Params, train bool, build func(s *Scope) (*gorg
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.Loss, toFloat64s(res.Values[0])
+	return res.Loss, engine.ToFloat64s(res.Values[0])
 }
 
 // checkParamGrads compares the gradients Scope.Run leaves in every learnable parameter with
@@ -77,7 +80,7 @@ func checkParamGrads(t *testing.T, ps *Params, train bool, build func(s *Scope) 
 	restoreBuffers(snap)
 	analytics := map[*Param][]float64{} // the finite-difference runs below overwrite Param.Grad
 	for _, p := range ps.Learnables() {
-		analytics[p] = toFloat64s(p.Grad)
+		analytics[p] = engine.ToFloat64s(p.Grad)
 	}
 	for _, p := range ps.Learnables() {
 		analytic := analytics[p]
@@ -88,7 +91,7 @@ func checkParamGrads(t *testing.T, ps *Params, train bool, build func(s *Scope) 
 		num := make([]float64, len(vals))
 		for k := range vals {
 			orig := vals[k]
-			num[k] = fivePoint(func(d float64) float64 {
+			num[k] = gradcheck.FivePoint(func(d float64) float64 {
 				vals[k] = orig + d
 				p.SetFloat64s(vals)
 				// A forward-only scope in the same mode (batch statistics in training).
@@ -105,9 +108,9 @@ func checkParamGrads(t *testing.T, ps *Params, train bool, build func(s *Scope) 
 			na += analytic[k] * analytic[k]
 			nn += num[k] * num[k]
 		}
-		rel := math.Sqrt(diff) / math.Max(math.Max(math.Sqrt(na), math.Sqrt(nn)), gradFloor)
-		if rel > gradTol || math.IsNaN(rel) {
-			t.Errorf("%s: relative gradient error %.3g > %g\n%v\n%v", p.Name, rel, gradTol, analytic, num)
+		rel := math.Sqrt(diff) / math.Max(math.Max(math.Sqrt(na), math.Sqrt(nn)), gradcheck.Floor)
+		if rel > gradcheck.Tol || math.IsNaN(rel) {
+			t.Errorf("%s: relative gradient error %.3g > %g\n%v\n%v", p.Name, rel, gradcheck.Tol, analytic, num)
 		}
 	}
 }
@@ -316,7 +319,7 @@ func TestBatchNorm_RunningStatistics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := toFloat64s(res.Values[0])
+	got := engine.ToFloat64s(res.Values[0])
 	for j, v := range []float64{1, 2} {
 		want := (v - wantM[j]) / math.Sqrt(wantV[j]+1e-5)
 		if math.Abs(got[j]-want) > 1e-12 {
@@ -379,7 +382,7 @@ func TestBatchNorm_FusedActivationEqualsSeparate(t *testing.T) {
 					if fused {
 						y, err = bn.ForwardAct(s, xn, act)
 					} else if y, err = bn.Forward(s, xn); err == nil {
-						y, err = Activate(y, act)
+						y, err = ops.Activate(y, act)
 					}
 					if err != nil {
 						t.Fatal(err)
@@ -388,7 +391,7 @@ func TestBatchNorm_FusedActivationEqualsSeparate(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					return toFloat64s(res.Values[0])
+					return engine.ToFloat64s(res.Values[0])
 				}
 				a, b := run(true), run(false)
 				for i := range a {
@@ -440,7 +443,7 @@ func TestBatchNorm_Float32GradientsMatchFloat64(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, p := range []*Param{lin.W, bn.Gamma, bn.Beta} {
-				grads[dt] = append(grads[dt], toFloat64s(p.Grad))
+				grads[dt] = append(grads[dt], engine.ToFloat64s(p.Grad))
 			}
 		}
 		for k, name := range []string{"lin.w", "gamma", "beta"} {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ncgn/ncgn/engine"
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
 
@@ -60,9 +62,9 @@ func (l *Linear) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node)
 		return nil, err
 	}
 	if l.B == nil {
-		return Add(append([]*gorgonia.Node{y}, extra...)...)
+		return engine.Add(append([]*gorgonia.Node{y}, extra...)...)
 	}
-	return AddBias(y, s.Param(l.B), extra...)
+	return ops.AddBias(y, s.Param(l.B), extra...)
 }
 
 // ForwardBeforeNorm computes x W for a Linear followed by BatchNorm: the normalisation
@@ -77,12 +79,12 @@ func (l *Linear) forward(s *Scope, x *gorgonia.Node, bias bool) (*gorgonia.Node,
 	if x.Dims() != 2 || x.Shape()[1] != l.cfg.In {
 		return nil, fmt.Errorf("layers: Linear %q: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
 	}
-	y, err := MatMul(x, s.Param(l.W))
+	y, err := ops.MatMul(x, s.Param(l.W))
 	if err != nil {
 		return nil, fmt.Errorf("layers: Linear %q: %w", l.W.Name, err)
 	}
 	if l.B == nil || !bias {
 		return y, nil
 	}
-	return AddBias(y, s.Param(l.B))
+	return ops.AddBias(y, s.Param(l.B))
 }

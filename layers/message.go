@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
 
@@ -101,13 +102,13 @@ func NewMessage(ps *Params, name string, cfg MessageConfig) (*Message, error) {
 func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []int, relPos, attr *gorgonia.Node) (*gorgonia.Node, error) {
 	wrap := func(err error) error { return fmt.Errorf("layers: Message %q: %w", m.xT.Name, err) }
 	mx, mp, me := s.Param(m.m1), s.Param(m.m2), s.Param(m.m3)
-	compose := func(a *gorgonia.Node, b *gorgonia.Node) (*gorgonia.Node, error) { return MatMul(a, b) }
+	compose := func(a *gorgonia.Node, b *gorgonia.Node) (*gorgonia.Node, error) { return ops.MatMul(a, b) }
 	side := func(h *gorgonia.Node, w *Param) (*gorgonia.Node, error) {
 		wm, err := compose(s.Param(w), mx)
 		if err != nil {
 			return nil, err
 		}
-		return MatMul(h, wm)
+		return ops.MatMul(h, wm)
 	}
 	wp, err := compose(s.Param(m.pos.W), mp)
 	if err != nil {
@@ -132,7 +133,8 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 		if err != nil {
 			return nil, wrap(err)
 		}
-		z, err := messageEval(s, m, direct, wd, o, idx, relPos, wp, attr, we)
+		z, err := ops.MessageEval(direct, wd, o, idx, relPos, wp, attr, we, s.Param(m.norm1.Gamma), s.Param(m.norm1.Beta),
+			s.Param(m.second.W), s.Param(m.norm2.Gamma), s.Param(m.norm2.Beta), m.norm1.evalState(m.cfg.Activation), m.norm2.evalState(m.cfg.Activation))
 		if err != nil {
 			return nil, wrap(err)
 		}
@@ -150,8 +152,8 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 	// BatchNorm that follows (see Linear.ForwardBeforeNorm), so it is not computed; those
 	// parameters keep a zero gradient, as they would have anyway.
 	// The gathers, the thin products with the relative positions and attributes, and their
-	// sum run as one pass (MessageInput).
-	z, err := MessageInput(a, dstIdx, b, srcIdx, relPos, wp, attr, we)
+	// sum run as one pass (ops.MessageInput).
+	z, err := ops.MessageInput(a, dstIdx, b, srcIdx, relPos, wp, attr, we)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -173,7 +175,7 @@ func Coarsen(s *Scope, m *Message, hFine, hCoarse *gorgonia.Node, assign []int, 
 	if err != nil {
 		return nil, err
 	}
-	return ScatterMean(msg, assign, hCoarse.Shape()[0])
+	return ops.ScatterMean(msg, assign, hCoarse.Shape()[0])
 }
 
 // Spread sends every supernode's features back to its members: original node j receives the

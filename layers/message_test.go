@@ -6,14 +6,17 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ncgn/ncgn/engine"
+	"github.com/ncgn/ncgn/internal/gradcheck"
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
 func TestGateMix_Grad(t *testing.T) {
 	rng := rand.New(rand.NewSource(9))
-	checkGrad(t, []*tensor.Dense{randDense(rng, 4, 3), randDense(rng, 4, 3), randDense(rng, 4, 3)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
-		return GateMix(xs[0], xs[1], xs[2])
+	gradcheck.Check(t, []*tensor.Dense{gradcheck.RandDense(rng, 4, 3), gradcheck.RandDense(rng, 4, 3), gradcheck.RandDense(rng, 4, 3)}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return ops.GateMix(xs[0], xs[1], xs[2])
 	}, 0, 1, 2)
 }
 
@@ -75,12 +78,12 @@ func TestMessageInput_Grad(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// rel and attr are data (no gradient): constants of the graph, not inputs.
-			rel, attr := randDense(rng, 5, 2), randDense(rng, 5, 1)
-			in := []*tensor.Dense{randDense(rng, tc.ra, 3), randDense(rng, tc.rb, 3), randDense(rng, 2, 3), randDense(rng, 1, 3)}
-			checkGrad(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+			rel, attr := gradcheck.RandDense(rng, 5, 2), gradcheck.RandDense(rng, 5, 1)
+			in := []*tensor.Dense{gradcheck.RandDense(rng, tc.ra, 3), gradcheck.RandDense(rng, tc.rb, 3), gradcheck.RandDense(rng, 2, 3), gradcheck.RandDense(rng, 1, 3)}
+			gradcheck.Check(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
 				r := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(5, 2), gorgonia.WithValue(rel.Clone()), gorgonia.WithName("rel"))
 				at := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(5, 1), gorgonia.WithValue(attr.Clone()), gorgonia.WithName("attr"))
-				return MessageInput(xs[0], tc.ia, xs[1], tc.ib, r, xs[2], at, xs[3])
+				return ops.MessageInput(xs[0], tc.ia, xs[1], tc.ib, r, xs[2], at, xs[3])
 			}, 0, 1, 2, 3)
 		})
 	}
@@ -89,12 +92,12 @@ func TestMessageInput_Grad(t *testing.T) {
 // TestMessageInput_Forward compares the fused pass with its definition, computed by hand.
 func TestMessageInput_Forward(t *testing.T) {
 	rng := rand.New(rand.NewSource(16))
-	a, b := randDense(rng, 3, 4), randDense(rng, 5, 4)
-	rel, wp, attr, we := randDense(rng, 5, 2), randDense(rng, 2, 4), randDense(rng, 5, 2), randDense(rng, 2, 4)
+	a, b := gradcheck.RandDense(rng, 3, 4), gradcheck.RandDense(rng, 5, 4)
+	rel, wp, attr, we := gradcheck.RandDense(rng, 5, 2), gradcheck.RandDense(rng, 2, 4), gradcheck.RandDense(rng, 5, 2), gradcheck.RandDense(rng, 2, 4)
 	ia := []int{1, 1, 0, 2, 0}
-	_, out, _ := evalLoss(t, []*tensor.Dense{a, b, rel, wp, attr, we}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
-		return MessageInput(xs[0], ia, xs[1], nil, xs[2], xs[3], xs[4], xs[5])
-	}, randDense(rng, 5, 4), false)
+	_, out, _ := gradcheck.EvalLoss(t, []*tensor.Dense{a, b, rel, wp, attr, we}, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return ops.MessageInput(xs[0], ia, xs[1], nil, xs[2], xs[3], xs[4], xs[5])
+	}, gradcheck.RandDense(rng, 5, 4), false)
 	at := func(d *tensor.Dense, i, j int) float64 { return d.Data().([]float64)[i*d.Shape()[1]+j] }
 	for e := 0; e < 5; e++ {
 		for j := 0; j < 4; j++ {
@@ -114,7 +117,7 @@ func TestMessageInput_BadIndex(t *testing.T) {
 	m := func(name string, r, c int) *gorgonia.Node {
 		return gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(r, c), gorgonia.WithName(name))
 	}
-	_, err := MessageInput(m("a", 3, 4), []int{0, 3}, m("b", 2, 4), nil, m("rel", 2, 2), m("wp", 2, 4), m("attr", 2, 1), m("we", 1, 4))
+	_, err := ops.MessageInput(m("a", 3, 4), []int{0, 3}, m("b", 2, 4), nil, m("rel", 2, 2), m("wp", 2, 4), m("attr", 2, 1), m("we", 1, 4))
 	if !errors.Is(err, ErrShape) {
 		t.Fatalf("index 3 of 3 rows: got %v, want ErrShape", err)
 	}
@@ -184,7 +187,7 @@ func TestMessage_FusedEvaluationMatchesUnfused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			outs[i] = toFloat64s(res.Values[0])
+			outs[i] = engine.ToFloat64s(res.Values[0])
 		}
 		for k := range outs[0] {
 			if math.Abs(outs[0][k]-outs[1][k]) > 1e-12*(1+math.Abs(outs[1][k])) {

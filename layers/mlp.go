@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
 
@@ -79,12 +80,18 @@ func (m *MLP) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node) (*
 		if s.FusedEval() { // evaluation: the product and what follows it in one fused op
 			switch {
 			case m.norms[i] != nil:
-				if x, err = LinearNormActEval(s, x, l, m.norms[i], act); err != nil {
+				if x.Dims() != 2 || x.Shape()[1] != l.cfg.In {
+					return nil, fmt.Errorf("layers: Linear %q: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
+				}
+				if x, err = ops.LinearNormActEval(x, s.Param(l.W), s.Param(m.norms[i].Gamma), s.Param(m.norms[i].Beta), m.norms[i].evalState(act)); err != nil {
 					return nil, err
 				}
 				continue
 			case last && l.B != nil && act == Identity:
-				if x, err = LinearAddEval(s, x, l, extra...); err != nil {
+				if x.Dims() != 2 || x.Shape()[1] != l.cfg.In {
+					return nil, fmt.Errorf("layers: Linear %q: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
+				}
+				if x, err = ops.LinearAddEval(x, s.Param(l.W), s.Param(l.B), extra...); err != nil {
 					return nil, err
 				}
 				continue
@@ -107,7 +114,7 @@ func (m *MLP) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node) (*
 			}
 			continue
 		}
-		if x, err = Activate(x, act); err != nil {
+		if x, err = ops.Activate(x, act); err != nil {
 			return nil, err
 		}
 	}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ncgn/ncgn/engine"
 	"github.com/ncgn/ncgn/graphs"
 	"github.com/ncgn/ncgn/layers"
+	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
 
@@ -195,7 +197,7 @@ func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.
 	if err != nil {
 		return nil, err
 	}
-	xcg, err := layers.ScatterMean(xog, b.Assign, b.S)
+	xcg, err := ops.ScatterMean(xog, b.Assign, b.S)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +241,7 @@ func (m *DMP) Forward(s *layers.Scope, b *graphs.Batch, x []float64) (*gorgonia.
 		if c, err = m.conv[i].Forward(s, c, &b.Edges); err != nil {
 			return nil, fmt.Errorf("models: layer %d conv: %w", i, err)
 		}
-		if hcg, err = layers.Add(c, prevCG); err != nil {
+		if hcg, err = engine.Add(c, prevCG); err != nil {
 			return nil, err
 		}
 		sp, err := layers.Spread(s, m.spread[i], hog, hcg, b.Assign, relF, attr)
