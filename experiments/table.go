@@ -3,6 +3,7 @@ package experiments
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Table is a results table declared as data: rows and columns (e.g. tasks × methods), one or
@@ -18,7 +19,10 @@ type Table struct {
 	// Metrics[0] is the primary metric, the one the paper reports; the others are ours only.
 	Metrics []Metric `json:"metrics"`
 	Cells   []Cell   `json:"cells"`
-	Meta    Meta     `json:"meta"`
+	// Comparisons are the pairs of cells the table compares (the paper's claims among them),
+	// each with its interval and whether it resolves an order.
+	Comparisons []Comparison `json:"comparisons,omitempty"`
+	Meta        Meta         `json:"meta"`
 }
 
 // Header names a row or a column: Key is stable (files, cell names), Title is for people.
@@ -48,6 +52,16 @@ type Cell struct {
 	Seconds float64 `json:"seconds"`
 	Cached  bool    `json:"cached"`
 	Name    string  `json:"name,omitempty"` // the cell's name for --only
+	// Summaries hold, for metrics measured once per training seed, every seed's value, their
+	// mean (which is also the metric's entry in Values) and its interval.
+	Summaries map[string]Summary `json:"summaries,omitempty"`
+	// Bootstrap holds, per metric, the interval over resamples of the test samples (the
+	// percentile interval of the seeds' mean under resampling).
+	Bootstrap map[string][2]float64 `json:"bootstrap,omitempty"`
+	// Commit is the code state that computed the cell (CodeState.Commit), Fingerprint its
+	// source fingerprint; a cell of several seeds computed at different states names them all.
+	Commit      string `json:"commit,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // Meta records how a table was made (DESIGN.md: preset, seeds, data source, wall time and
@@ -65,10 +79,14 @@ type Meta struct {
 	// and reused from the cache.
 	WallSeconds    float64 `json:"wall_seconds"`
 	ComputeSeconds float64 `json:"compute_seconds"`
-	Commit         string  `json:"commit"`
-	Created        string  `json:"created"` // RFC 3339
-	GoVersion      string  `json:"go_version"`
-	CPUs           int     `json:"cpus"` // runtime.GOMAXPROCS(0)
+	// Commit is the repository state of the run that wrote the table; CodeStates the distinct
+	// states (commits) that computed its cells, set by WriteTable: more than one means the
+	// table mixes code states, and its header says so.
+	Commit     string   `json:"commit"`
+	CodeStates []string `json:"code_states,omitempty"`
+	Created    string   `json:"created"` // RFC 3339
+	GoVersion  string   `json:"go_version"`
+	CPUs       int      `json:"cpus"` // runtime.GOMAXPROCS(0)
 }
 
 // Seed is one named seed of a run.
@@ -167,8 +185,42 @@ func (t *Table) Validate() error {
 		if c.Paper != nil && (math.IsNaN(*c.Paper) || math.IsInf(*c.Paper, 0)) {
 			return bad("cell (%q, %q) paper value is %v", c.Row, c.Column, *c.Paper)
 		}
+		for k, sm := range c.Summaries {
+			if !mets[k] || sm.N != len(sm.Values) || sm.N == 0 {
+				return bad("cell (%q, %q) summary of %q: metric undeclared or %d values for n = %d", c.Row, c.Column, k, len(sm.Values), sm.N)
+			}
+			if v, ok := c.Values[k]; !ok || v != sm.Mean {
+				return bad("cell (%q, %q) summary of %q: mean %v, value %v", c.Row, c.Column, k, sm.Mean, c.Values[k])
+			}
+		}
+	}
+	for _, cp := range t.Comparisons {
+		for _, name := range []string{cp.A, cp.B} {
+			row, col, ok := strings.Cut(name, "/")
+			if !ok || t.Cell(row, col) == nil {
+				return bad("comparison of %q and %q: no cell %q", cp.A, cp.B, name)
+			}
+		}
+		if !mets[cp.Metric] {
+			return bad("comparison of %q and %q: undeclared metric %q", cp.A, cp.B, cp.Metric)
+		}
 	}
 	return nil
+}
+
+// codeStates returns the distinct commits of t's cells, in order of first appearance.
+func (t *Table) codeStates() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range t.Cells {
+		for _, cm := range strings.Split(c.Commit, ",") {
+			if cm != "" && !seen[cm] {
+				seen[cm] = true
+				out = append(out, cm)
+			}
+		}
+	}
+	return out
 }
 
 func headerKeys(hs []Header) []string {

@@ -47,6 +47,8 @@ func TestTable_Validate(t *testing.T) {
 		{"undeclared metric", func(t *Table) { t.Cells[0].Values["mmd"] = 1 }},
 		{"NaN value", func(t *Table) { t.Cells[0].Values["w2"] = math.NaN() }},
 		{"infinite paper", func(t *Table) { t.Cells[0].Paper = f(math.Inf(1)) }},
+		{"summary off its value", func(t *Table) { t.Cells[0].Summaries = map[string]Summary{"w2": Summarize([]float64{1, 2})} }},
+		{"comparison of a missing cell", func(t *Table) { t.Comparisons = []Comparison{{A: "a/x", B: "b/y", Metric: "w2"}} }},
 	}
 	if err := sampleTable().Validate(); err != nil {
 		t.Fatalf("valid table: %v", err)
@@ -85,11 +87,11 @@ func TestWriteMarkdown(t *testing.T) {
 		"| preset | small |",
 		"| seeds | base=1; data=1001 |",
 		"| wall time | 1 h 01 min of computation in the cells and networks shown (cached ones included); the run that wrote this file took 2 min 05 s |",
-		"| commit | `abc+dirty` |",
+		"| commit | `abc+dirty` (the run that wrote this file) |",
 		"A note.",
 		"Each cell: ours (paper).",
-		"| task | method x | method \\| y |",
-		"| task a | 0.812 (0.812) | 1.500 (2.03) |",
+		"| task | method x | method \\| y | computed at |",
+		"| task a | 0.812 (0.812) | 1.500 (2.03) | — |",
 		"| task b | 2.000 | — |",
 		"## RMSE",
 		"| task a | 0.50 | — |",
@@ -128,7 +130,7 @@ func TestWriteCSV(t *testing.T) {
 	if strings.Join(recs[0], ",") != strings.Join(CSVHeader, ",") {
 		t.Fatalf("header %v", recs[0])
 	}
-	want := []string{"table9", "a", "x", "w2", "0.81234", "0.812", "small", "base=1; data=1001", "abc+dirty", "3.2", "false"}
+	want := []string{"table9", "a", "x", "w2", "0.81234", "0.812", "", "", "", "", "", "", "small", "base=1; data=1001", "abc+dirty", "3.2", "false"}
 	if strings.Join(recs[1], ",") != strings.Join(want, ",") {
 		t.Errorf("first line %v, want %v", recs[1], want)
 	}
@@ -177,5 +179,56 @@ func TestFormatSeconds(t *testing.T) {
 		if got := FormatSeconds(tc.s); got != tc.want {
 			t.Errorf("FormatSeconds(%v) = %q, want %q", tc.s, got, tc.want)
 		}
+	}
+}
+
+// TestWriteTable_SeedsIntervalsCommits writes a table whose cells hold several seeds and come
+// from two code states, with a comparison: the markdown shows mean ± half-width (n), the
+// mixed states in its header and per row, and the comparison with its verdict; the csv has
+// the interval, the per-seed values and each cell's own commit.
+func TestWriteTable_SeedsIntervalsCommits(t *testing.T) {
+	tab := sampleTable()
+	s := Summarize([]float64{0.8, 0.82, 0.84})
+	tab.Cells[0].Values["w2"], tab.Cells[0].Summaries = s.Mean, map[string]Summary{"w2": s}
+	tab.Cells[0].Bootstrap = map[string][2]float64{"w2": {0.79, 0.85}}
+	tab.Cells[0].Commit = "1111111111111111"
+	tab.Cells[1].Commit = "2222222222222222+dirty"
+	c, err := Paired([]float64{0.8, 0.82, 0.84}, []float64{1.4, 1.5, 1.6}, nil, nil, 200, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.A, c.B, c.Metric = "a/x", "a/y", "w2"
+	c.Judge(f(0.812), f(2.03))
+	tab.Comparisons = []Comparison{c}
+	dir := t.TempDir()
+	if _, err := WriteTable(dir, tab); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "table9.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"| task a | 0.820 ± 0.050 (n = 3) (0.812) | 1.500 (2.03) | `111111111111` `222222222222+dirty` |",
+		"**the cells come from 2 code states**",
+		"| a/x | a/y | w2 | -0.6800 |",
+		"| reproduced |",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, "table9.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := strings.Join(recs[1], ",")
+	if !strings.Contains(first, ",3,0.8;0.82;0.84,0.79,0.85,") || !strings.Contains(first, ",1111111111111111,") {
+		t.Errorf("first csv line %s: want n = 3, the seeds' values, the bootstrap interval and the cell's commit", first)
 	}
 }

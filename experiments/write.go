@@ -22,6 +22,7 @@ func WriteTable(dir string, t *Table) ([]string, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
+	t.Meta.CodeStates = t.codeStates()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("experiments: table %q: %w", t.Name, err)
 	}
@@ -47,11 +48,14 @@ func WriteJSON(w io.Writer, t *Table) error {
 }
 
 // CSVHeader is the header line of WriteCSV.
-var CSVHeader = []string{"table", "row", "column", "metric", "ours", "paper", "preset", "seeds", "commit", "seconds", "cached"}
+var CSVHeader = []string{"table", "row", "column", "metric", "ours", "paper", "lo", "hi", "n_seeds", "per_seed", "boot_lo", "boot_hi", "preset", "seeds", "commit", "seconds", "cached"}
 
 // WriteCSV writes one line per declared (row, column) pair and metric, in the order of the
-// rows, the columns and the metrics: "ours" is empty where the value was not computed, and
-// "paper" is the paper's number (primary metric only). The preset, the seeds and the commit
+// rows, the columns and the metrics: "ours" is empty where the value was not computed (the
+// mean over seeds where there are several), "paper" is the paper's number (primary metric
+// only), lo and hi the interval over seeds, per_seed the seeds' values (";"-separated),
+// boot_lo and boot_hi the bootstrap interval over test samples, and commit the code state that
+// computed the cell (the writing run's where the cell records none). The preset and the seeds
 // are repeated on every line so that a line stands on its own.
 func WriteCSV(w io.Writer, t *Table) error {
 	cw := csv.NewWriter(w)
@@ -64,17 +68,36 @@ func WriteCSV(w io.Writer, t *Table) error {
 			cell := t.Cell(r.Key, c.Key)
 			for i, m := range t.Metrics {
 				ours, paper, secs, cached := "", "", "", ""
+				lo, hi, nSeeds, perSeed, blo, bhi := "", "", "", "", "", ""
+				commit := t.Meta.Commit
 				if cell != nil {
 					if v, ok := cell.Values[m.Key]; ok {
-						ours = strconv.FormatFloat(v, 'g', -1, 64)
+						ours = formatFloat(v)
 					}
 					if i == 0 && cell.Paper != nil {
-						paper = strconv.FormatFloat(*cell.Paper, 'g', -1, 64)
+						paper = formatFloat(*cell.Paper)
+					}
+					if sm, ok := cell.Summaries[m.Key]; ok {
+						nSeeds = strconv.Itoa(sm.N)
+						if sm.N > 1 {
+							lo, hi = formatFloat(sm.Lo), formatFloat(sm.Hi)
+						}
+						vs := make([]string, len(sm.Values))
+						for j, v := range sm.Values {
+							vs[j] = formatFloat(v)
+						}
+						perSeed = strings.Join(vs, ";")
+					}
+					if b, ok := cell.Bootstrap[m.Key]; ok {
+						blo, bhi = formatFloat(b[0]), formatFloat(b[1])
+					}
+					if cell.Commit != "" {
+						commit = cell.Commit
 					}
 					secs = strconv.FormatFloat(cell.Seconds, 'f', 1, 64)
 					cached = strconv.FormatBool(cell.Cached)
 				}
-				if err := cw.Write([]string{t.Name, r.Key, c.Key, m.Key, ours, paper, string(t.Meta.Preset), seeds, t.Meta.Commit, secs, cached}); err != nil {
+				if err := cw.Write([]string{t.Name, r.Key, c.Key, m.Key, ours, paper, lo, hi, nSeeds, perSeed, blo, bhi, string(t.Meta.Preset), seeds, commit, secs, cached}); err != nil {
 					return err
 				}
 			}
@@ -83,6 +106,9 @@ func WriteCSV(w io.Writer, t *Table) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// formatFloat writes v in the shortest form that reads back exactly.
+func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // FormatSeeds returns the seeds as "name=value" pairs separated by "; ".
 func FormatSeeds(seeds []Seed) string {
@@ -122,7 +148,14 @@ func WriteMarkdown(w io.Writer, t *Table) error {
 	p("| seeds | %s |\n", FormatSeeds(m.Seeds))
 	p("| data | %s |\n", escapeCell(m.Data))
 	p("| wall time | %s of computation in the cells and networks shown (cached ones included); the run that wrote this file took %s |\n", FormatSeconds(m.ComputeSeconds), FormatSeconds(m.WallSeconds))
-	p("| commit | `%s` |\n", m.Commit)
+	p("| commit | `%s` (the run that wrote this file) |\n", m.Commit)
+	switch len(m.CodeStates) {
+	case 0:
+	case 1:
+		p("| computed at | every cell at `%s` |\n", m.CodeStates[0])
+	default:
+		p("| computed at | **the cells come from %d code states**: %s (per row in the last column) |\n", len(m.CodeStates), "`"+strings.Join(m.CodeStates, "`, `")+"`")
+	}
 	p("| created | %s |\n", m.Created)
 	p("| machine | %d CPUs, %s |\n\n", m.CPUs, m.GoVersion)
 	for _, n := range t.Notes {
@@ -134,19 +167,46 @@ func WriteMarkdown(w io.Writer, t *Table) error {
 			p("%s\n\n", met.Description)
 		}
 		if i == 0 && t.hasPaper() {
-			p("Each cell: ours (paper).\n\n")
+			p("Each cell: ours (paper).")
+			if t.hasSummaries() {
+				p(" Ours is the mean over training seeds ± the half-width of its 95 %% Student-t interval (n = seeds; one seed has none).")
+			}
+			p("\n\n")
 		}
 		p("| %s |", escapeCell(t.RowTitle))
 		for _, c := range t.Columns {
 			p(" %s |", escapeCell(c.Title))
 		}
-		p("\n|---|%s\n", strings.Repeat("---|", len(t.Columns)))
+		if i == 0 {
+			p(" computed at |")
+		}
+		cols := len(t.Columns)
+		if i == 0 {
+			cols++
+		}
+		p("\n|---|%s\n", strings.Repeat("---|", cols))
 		for _, r := range t.Rows {
 			p("| %s |", escapeCell(r.Title))
 			for _, c := range t.Columns {
 				p(" %s |", markdownCell(t.Cell(r.Key, c.Key), met, i == 0))
 			}
+			if i == 0 {
+				p(" %s |", t.rowCommits(r.Key))
+			}
 			p("\n")
+		}
+		p("\n")
+	}
+	if len(t.Comparisons) > 0 {
+		p("## Comparisons\n\n")
+		p("A − B over the seeds both share, with its 95 %% interval (seeds resampled, and within each seed the test samples, paired); an order is claimed only where the interval excludes 0. Verdict: against the paper's order of the same pair.\n\n")
+		p("| A | B | metric | A − B | interval | seeds | paper | verdict |\n|---|---|---|---|---|---|---|---|\n")
+		for _, c := range t.Comparisons {
+			paper := c.Paper
+			if paper == "" {
+				paper = "—"
+			}
+			p("| %s | %s | %s | %.4f | [%.4f, %.4f] | %d | %s | %s |\n", escapeCell(c.A), escapeCell(c.B), c.Metric, c.Diff, c.Lo, c.Hi, c.Seeds, paper, c.Verdict)
 		}
 		p("\n")
 	}
@@ -158,6 +218,47 @@ func WriteMarkdown(w io.Writer, t *Table) error {
 		p("## Settings\n\n```json\n%s\n```\n", js)
 	}
 	return bw.Flush()
+}
+
+// hasSummaries reports whether any cell carries a summary over seeds.
+func (t *Table) hasSummaries() bool {
+	for _, c := range t.Cells {
+		if len(c.Summaries) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// rowCommits returns the distinct commits (12 characters) that computed the cells of row.
+func (t *Table) rowCommits(row string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range t.Cells {
+		if c.Row != row {
+			continue
+		}
+		for _, cm := range strings.Split(c.Commit, ",") {
+			if cm == "" {
+				continue
+			}
+			short := cm
+			if len(cm) > 12 {
+				short = cm[:12]
+				if strings.HasSuffix(cm, "+dirty") {
+					short += "+dirty"
+				}
+			}
+			if !seen[short] {
+				seen[short] = true
+				out = append(out, "`"+short+"`")
+			}
+		}
+	}
+	if len(out) == 0 {
+		return "—"
+	}
+	return strings.Join(out, " ")
 }
 
 // hasPaper reports whether any cell carries the paper's number.
@@ -180,6 +281,11 @@ func markdownCell(c *Cell, m Metric, paper bool) string {
 	if c != nil {
 		if v, ok := c.Values[m.Key]; ok {
 			ours = strconv.FormatFloat(v, 'f', digits, 64)
+			if sm, ok := c.Summaries[m.Key]; ok && sm.N > 1 {
+				ours += " ± " + strconv.FormatFloat(sm.HalfWidth(), 'f', digits, 64) + fmt.Sprintf(" (n = %d)", sm.N)
+			} else if ok {
+				ours += " (n = 1)"
+			}
 		}
 	}
 	if paper && c != nil && c.Paper != nil {
