@@ -39,9 +39,9 @@ type DMPConfig struct {
 	Out    int `json:"out"`     // outputs per node (the ambient dimension)
 	PosDim int `json:"pos_dim"` // dimension of the positions the graph is built on
 
-	Width      int               `json:"width,omitempty"`      // default 64
-	Layers     int               `json:"layers,omitempty"`     // message-passing layers K, default 3
-	Conv       Conv              `json:"conv,omitempty"`       // default gat
+	Width  int  `json:"width,omitempty"`  // default 64
+	Layers int  `json:"layers,omitempty"` // message-passing layers K, default 3
+	Conv   Conv `json:"conv,omitempty"`   // default gat
 	// Activation (ncgn only) is the activation of every node MLP and after the gate's norm;
 	// default gelu (the paper's Table 5). The reference architecture fixes its activations.
 	Activation layers.Activation `json:"activation,omitempty"`
