@@ -22,6 +22,8 @@ import (
 )
 
 // runConfig is DIR/config.json of a training run: everything needed to rebuild the network.
+// A Model without "arch" (written before the field existed) is the ncgn network
+// (models.DMPConfig.Arch's zero value); new runs record their architecture.
 type runConfig struct {
 	// Task is "positions" (clouds of shape (m, n, d) are generated; the graph is built on the
 	// noisy positions) or "features" (features (m, n, F) are generated on fixed positions).
@@ -53,6 +55,7 @@ func init() {
 			&cli.BoolFlag{Name: "raw-positions", Usage: "use --positions as given, not scaled to [0, 1]"},
 			&cli.StringFlag{Name: "run", Usage: "run `DIR`", Required: true},
 			&cli.StringFlag{Name: "gnn", Value: "dmp", Usage: "graph: dmp, knn, long-short or full"},
+			&cli.StringFlag{Name: "arch", Value: string(models.ArchReference), Usage: "network: reference (the authors' network) or ncgn (this project's first one; see docs/architecture.md); --resume keeps the run's"},
 			&cli.StringFlag{Name: "conv", Value: "gat", Usage: "message passing: gcn or gat"},
 			&cli.StringFlag{Name: "schedule", Value: "exp", Usage: "dmp schedule: exp, linear, log or relu"},
 			&cli.StringFlag{Name: "generative", Value: "diffusion", Usage: "diffusion or flow"},
@@ -109,9 +112,13 @@ func trainAction(c *cli.Context) error {
 	if conv != models.GCN && conv != models.GAT {
 		return bad("--conv %q: want gcn or gat", conv)
 	}
+	arch := models.Arch(c.String("arch"))
+	if arch != models.ArchReference && arch != models.ArchNCGN {
+		return bad("--arch %q: want %s or %s", arch, models.ArchReference, models.ArchNCGN)
+	}
 	rc := runConfig{
 		Task: task, Data: file, Positions: positions, Shape: generative.Shape{Nodes: n, Dim: d}, Graph: graph, Seed: c.Int64("seed"),
-		Model: models.DMPConfig{In: d, Out: d, PosDim: posDim, Width: c.Int("width"), Layers: c.Int("layers"), Conv: conv},
+		Model: models.DMPConfig{Arch: arch, In: d, Out: d, PosDim: posDim, Width: c.Int("width"), Layers: c.Int("layers"), Conv: conv},
 		Train: generative.TrainConfig{
 			Process: generative.Process(c.String("generative")), Epochs: c.Int("epochs"), BatchSize: c.Int("batch"),
 			LR: c.Float64("lr"), Seed: c.Int64("seed"), CheckpointEvery: c.Int("checkpoint-every"),
@@ -133,6 +140,12 @@ func trainAction(c *cli.Context) error {
 		}
 		if err := json.Unmarshal(b, &old); err != nil {
 			return fail("--resume: %s: %v", cfgPath, err)
+		}
+		if old.Model.Arch == "" { // written before the field: the ncgn network
+			old.Model.Arch = models.ArchNCGN
+		}
+		if !c.IsSet("arch") {
+			rc.Model.Arch = old.Model.Arch
 		}
 		if old.Model != rc.Model || old.Graph != rc.Graph || old.Shape != rc.Shape {
 			return fail("--resume: the model, graph or data shape differ from %s", cfgPath)

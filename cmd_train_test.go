@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"math/rand"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -100,5 +102,69 @@ func TestTrainSample_Features(t *testing.T) {
 	if _, errOut, code := runCLI("train", "--features", filepath.Join(dir, "f.npy"), "--positions", filepath.Join(dir, "s.npy"),
 		"--run", filepath.Join(dir, "run2"), "--quiet"); code == 0 || !strings.Contains(errOut, "differ") {
 		t.Fatalf("varying positions: exit %d, %q", code, errOut)
+	}
+}
+
+// TestTrain_Arch: new runs record their architecture (the reference by default); a
+// config.json written before the field existed (no "arch") still means the ncgn network, for
+// --resume and for sample, whose weights would not load into the other architecture.
+func TestTrain_Arch(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewSource(3))
+	clouds := &datasets.Array{Shape: []int{4, 10, 2}}
+	for i := 0; i < 4*10*2; i++ {
+		clouds.Data = append(clouds.Data, rng.Float64()-0.5)
+	}
+	data := filepath.Join(dir, "clouds.npy")
+	if err := datasets.WriteNpy(data, clouds, "float32"); err != nil {
+		t.Fatal(err)
+	}
+	args := func(run string, extra ...string) []string {
+		return append([]string{"train", "--data", data, "--run", run, "--generative", "flow", "--epochs", "1", "--batch", "4",
+			"--width", "4", "--layers", "1", "--k", "3", "--checkpoint-every", "1", "--quiet"}, extra...)
+	}
+	readConfig := func(run string) map[string]any {
+		b, err := os.ReadFile(filepath.Join(run, "config.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	ref := filepath.Join(dir, "ref")
+	if out, errOut, code := runCLI(args(ref)...); code != 0 {
+		t.Fatalf("train exited %d: %s %s", code, out, errOut)
+	}
+	if arch := readConfig(ref)["model"].(map[string]any)["arch"]; arch != "reference" {
+		t.Fatalf("default run records arch %v, want reference", arch)
+	}
+
+	old := filepath.Join(dir, "old")
+	if out, errOut, code := runCLI(args(old, "--arch", "ncgn")...); code != 0 {
+		t.Fatalf("train exited %d: %s %s", code, out, errOut)
+	}
+	cfg := readConfig(old)
+	delete(cfg["model"].(map[string]any), "arch") // as written before the field existed
+	b, _ := json.Marshal(cfg)
+	if err := os.WriteFile(filepath.Join(old, "config.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	samples := filepath.Join(dir, "samples.npy")
+	if out, errOut, code := runCLI("sample", "--run", old, "--n", "2", "--out", samples, "--steps", "2", "--quiet"); code != 0 {
+		t.Fatalf("sample of an arch-less run exited %d: %s %s", code, out, errOut)
+	}
+	resumed := args(old, "--resume")
+	resumed[8] = "2" // --epochs
+	if out, errOut, code := runCLI(resumed...); code != 0 {
+		t.Fatalf("resume of an arch-less run exited %d: %s %s", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(append(resumed, "--arch", "reference")...); code == 0 || !strings.Contains(errOut, "differ") {
+		t.Fatalf("resuming an ncgn run as reference: exit %d, %q", code, errOut)
+	}
+	if _, errOut, code := runCLI(args(filepath.Join(dir, "bad"), "--arch", "torch")...); code != 2 || !strings.Contains(errOut, "--arch") {
+		t.Fatalf("unknown arch: exit %d, %q", code, errOut)
 	}
 }

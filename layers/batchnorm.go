@@ -106,10 +106,22 @@ func (b *BatchNorm) ForwardAct(s *Scope, x *gorgonia.Node, act Activation) (*gor
 // evalState is the state of the BatchNorm in evaluation: its running mean and 1/std, with
 // the activation act fused after it.
 func (b *BatchNorm) evalState(act Activation) *ops.NormState {
+	return b.evalStateAfterBias(act, nil)
+}
+
+// evalStateAfterBias is evalState for an input that still lacks the bias c ([Features] values)
+// of the Linear before the norm: BN(x + c) uses the running mean minus c. The fused evaluation
+// ops take it when a layer keeps the bias before its norm (MLPConfig.NormBias,
+// MessageConfig.NormBias); with c nil it is evalState.
+func (b *BatchNorm) evalStateAfterBias(act Activation, c []float64) *ops.NormState {
 	v := b.RunVar.Float64s()
 	invStd := make([]float64, len(v))
 	for j := range v {
 		invStd[j] = 1 / sqrt(v[j]+b.cfg.Eps)
 	}
-	return ops.EvalNorm(act, b.RunningMean.Float64s(), invStd)
+	mean := b.RunningMean.Float64s()
+	for j := range c {
+		mean[j] -= c[j]
+	}
+	return ops.EvalNorm(act, mean, invStd)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ncgn/ncgn/engine"
 	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
 )
@@ -36,6 +37,12 @@ type MessageConfig struct {
 	PosDim     int        `json:"pos_dim"`
 	AttrDim    int        `json:"attr_dim"`
 	Activation Activation `json:"activation,omitempty"` // default ReLU, as the reference's message MLPs
+	// NormBias adds the biases before the two BatchNorms (of lin_x, lin_pos, lin_e and the MLP's
+	// first Linear before the first, the second Linear's before the second), as the reference
+	// computes. Without it they are skipped (see Forward): the same function in training, and in
+	// evaluation whenever the running means hold them; with it, evaluation also matches running
+	// statistics that do not (a network loaded from the reference's weights).
+	NormBias bool `json:"norm_bias,omitempty"`
 }
 
 // NewMessage creates the message's parameters under name.
@@ -133,8 +140,9 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 		if err != nil {
 			return nil, wrap(err)
 		}
+		c1, c2 := m.normBiases() // nil unless the message keeps its biases before the norms
 		z, err := ops.MessageEval(direct, wd, o, idx, relPos, wp, attr, we, s.Param(m.norm1.Gamma), s.Param(m.norm1.Beta),
-			s.Param(m.second.W), s.Param(m.norm2.Gamma), s.Param(m.norm2.Beta), m.norm1.evalState(m.cfg.Activation), m.norm2.evalState(m.cfg.Activation))
+			s.Param(m.second.W), s.Param(m.norm2.Gamma), s.Param(m.norm2.Beta), m.norm1.evalStateAfterBias(m.cfg.Activation, c1), m.norm2.evalStateAfterBias(m.cfg.Activation, c2))
 		if err != nil {
 			return nil, wrap(err)
 		}
@@ -149,21 +157,71 @@ func (m *Message) Forward(s *Scope, dst, src *gorgonia.Node, dstIdx, srcIdx []in
 		return nil, wrap(err)
 	}
 	// The combined bias b_x M_x + b_pos M_pos + b_e M_e + b_1 is cancelled exactly by the
-	// BatchNorm that follows (see Linear.ForwardBeforeNorm), so it is not computed; those
-	// parameters keep a zero gradient, as they would have anyway.
+	// BatchNorm that follows (see Linear.ForwardBeforeNorm), so it is not computed unless
+	// NormBias asks for it; those parameters keep a (numerically) zero gradient either way.
 	// The gathers, the thin products with the relative positions and attributes, and their
 	// sum run as one pass (ops.MessageInput).
 	z, err := ops.MessageInput(a, dstIdx, b, srcIdx, relPos, wp, attr, we)
 	if err != nil {
 		return nil, wrap(err)
 	}
+	if m.cfg.NormBias {
+		c, err := m.firstBias(s, mx, mp, me)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		if z, err = ops.AddBias(z, c); err != nil {
+			return nil, wrap(err)
+		}
+	}
 	if z, err = m.norm1.ForwardAct(s, z, m.cfg.Activation); err != nil {
 		return nil, wrap(err)
 	}
-	if z, err = m.second.ForwardBeforeNorm(s, z); err != nil {
+	if m.cfg.NormBias {
+		z, err = m.second.Forward(s, z)
+	} else {
+		z, err = m.second.ForwardBeforeNorm(s, z)
+	}
+	if err != nil {
 		return nil, wrap(err)
 	}
 	return m.norm2.ForwardAct(s, z, m.cfg.Activation)
+}
+
+// firstBias returns the bias before the first BatchNorm, b_x M_x + b_pos M_pos + b_e M_e + b_1
+// ([1, Width]), as a differentiable expression of the parameters.
+func (m *Message) firstBias(s *Scope, mx, mp, me *gorgonia.Node) (*gorgonia.Node, error) {
+	terms := []*gorgonia.Node{s.Param(m.m1b)}
+	for _, t := range []struct {
+		b *Param
+		w *gorgonia.Node
+	}{{m.xB, mx}, {m.pos.B, mp}, {m.attr.B, me}} {
+		p, err := ops.MatMul(s.Param(t.b), t.w)
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, p)
+	}
+	return engine.Add(terms...)
+}
+
+// normBiases returns the values of the biases before the two BatchNorms (firstBias and the
+// second Linear's) for the fused evaluation op, or nils without NormBias.
+func (m *Message) normBiases() (c1, c2 []float64) {
+	if !m.cfg.NormBias {
+		return nil, nil
+	}
+	w := m.cfg.Width
+	c1 = m.m1b.Float64s()
+	for _, t := range []struct{ b, w *Param }{{m.xB, m.m1}, {m.pos.B, m.m2}, {m.attr.B, m.m3}} {
+		b, mw := t.b.Float64s(), t.w.Float64s()
+		for i, bi := range b {
+			for j := 0; j < w; j++ {
+				c1[j] += bi * mw[i*w+j]
+			}
+		}
+	}
+	return c1, m.second.B.Float64s()
 }
 
 // Coarsen computes the supernode features of the paper's Algorithm 1: every original node j

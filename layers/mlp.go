@@ -11,6 +11,11 @@ import (
 // MLP is a stack of Linear layers; after each one (the last one too unless PlainLast is set)
 // comes an optional BatchNorm and the activation.
 //
+// With SharedNorm, one BatchNorm serves every Linear that has a norm, as in the reference's PyG
+// MLP built with a BatchNorm instance (REFERENCE.md §4): its affine parameters are shared, each
+// use normalises with its own batch statistics in training and updates the shared running
+// statistics in order, and evaluation uses the shared running statistics at every use.
+//
 // Shapes: x [n, Dims[0]] -> [n, Dims[len-1]].
 type MLP struct {
 	cfg    MLPConfig
@@ -24,6 +29,13 @@ type MLPConfig struct {
 	Norm       bool       `json:"norm,omitempty"`       // BatchNorm after each Linear
 	Activation Activation `json:"activation,omitempty"` // default GELU
 	PlainLast  bool       `json:"plain_last,omitempty"` // no norm or activation after the last Linear
+	// SharedNorm: one BatchNorm (name.norm) for all the layers' norms; the normed widths must agree.
+	SharedNorm bool `json:"shared_norm,omitempty"`
+	// NormBias adds each Linear's bias before its BatchNorm, as the reference computes. Without it
+	// the bias is skipped there (Linear.ForwardBeforeNorm): the same function in training, and in
+	// evaluation whenever the running mean holds the bias; with it, evaluation also matches
+	// running statistics that do not (a network loaded from the reference's weights).
+	NormBias bool `json:"norm_bias,omitempty"`
 }
 
 // NewMLP creates the layers name.0, name.1, ... (and name.norm0, ...) in ps.
@@ -34,7 +46,11 @@ func NewMLP(ps *Params, name string, cfg MLPConfig) (*MLP, error) {
 	if cfg.Activation == "" {
 		cfg.Activation = GELU
 	}
+	if cfg.SharedNorm && !cfg.Norm {
+		return nil, fmt.Errorf("layers: MLP %q: a shared norm needs Norm: %w", name, ErrConfig)
+	}
 	m := &MLP{cfg: cfg}
+	var shared *BatchNorm
 	for i := 0; i+1 < len(cfg.Dims); i++ {
 		l, err := NewLinear(ps, fmt.Sprintf("%s.%d", name, i), LinearConfig{In: cfg.Dims[i], Out: cfg.Dims[i+1]})
 		if err != nil {
@@ -43,9 +59,23 @@ func NewMLP(ps *Params, name string, cfg MLPConfig) (*MLP, error) {
 		m.linear = append(m.linear, l)
 		last := i+2 == len(cfg.Dims)
 		if cfg.Norm && !(last && cfg.PlainLast) {
-			bn, err := NewBatchNorm(ps, fmt.Sprintf("%s.norm%d", name, i), BatchNormConfig{Features: cfg.Dims[i+1]})
+			if shared != nil {
+				if f := shared.cfg.Features; f != cfg.Dims[i+1] {
+					return nil, fmt.Errorf("layers: MLP %q: dims %v: a shared norm of %d features after a Linear of %d: %w", name, cfg.Dims, f, cfg.Dims[i+1], ErrConfig)
+				}
+				m.norms = append(m.norms, shared)
+				continue
+			}
+			bnName := fmt.Sprintf("%s.norm%d", name, i)
+			if cfg.SharedNorm {
+				bnName = name + ".norm"
+			}
+			bn, err := NewBatchNorm(ps, bnName, BatchNormConfig{Features: cfg.Dims[i+1]})
 			if err != nil {
 				return nil, err
+			}
+			if cfg.SharedNorm {
+				shared = bn
 			}
 			m.norms = append(m.norms, bn)
 		} else {
@@ -83,7 +113,11 @@ func (m *MLP) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node) (*
 				if x.Dims() != 2 || x.Shape()[1] != l.cfg.In {
 					return nil, fmt.Errorf("layers: Linear %q: input %v, want [n, %d]: %w", l.W.Name, x.Shape(), l.cfg.In, ErrShape)
 				}
-				if x, err = ops.LinearNormActEval(x, s.Param(l.W), s.Param(m.norms[i].Gamma), s.Param(m.norms[i].Beta), m.norms[i].evalState(act)); err != nil {
+				var bias []float64 // folded into the running mean (NormBias)
+				if m.cfg.NormBias && l.B != nil {
+					bias = l.B.Float64s()
+				}
+				if x, err = ops.LinearNormActEval(x, s.Param(l.W), s.Param(m.norms[i].Gamma), s.Param(m.norms[i].Beta), m.norms[i].evalStateAfterBias(act, bias)); err != nil {
 					return nil, err
 				}
 				continue
@@ -98,6 +132,8 @@ func (m *MLP) ForwardAdd(s *Scope, x *gorgonia.Node, extra ...*gorgonia.Node) (*
 			}
 		}
 		switch {
+		case m.norms[i] != nil && m.cfg.NormBias:
+			x, err = l.Forward(s, x)
 		case m.norms[i] != nil:
 			x, err = l.ForwardBeforeNorm(s, x)
 		case last:

@@ -26,6 +26,9 @@ const codeVersion = 1
 // ModelSpec is everything that determines a trained network: the graph, the layer, the
 // architecture, the training and its data and seeds.
 type ModelSpec struct {
+	// Arch is the network's architecture; empty means models.ArchReference (the authors'
+	// network, the default of every table), and the key is computed with it filled in.
+	Arch      models.Arch `json:"arch,omitempty"`
 	Graph     graphs.Kind `json:"graph"`
 	Conv      models.Conv `json:"conv"`
 	Layers    int         `json:"layers"`
@@ -46,7 +49,7 @@ type ModelSpec struct {
 
 // Table3Model returns the spec of the Table 3 network of (graph, conv) under preset p.
 func Table3Model(p Preset, seeds Seeds, g graphs.Kind, c models.Conv) ModelSpec {
-	return ModelSpec{Graph: g, Conv: c, Layers: p.Layers, Width: p.Width, K: p.K, Epochs: p.Epochs, Steps: p.Steps,
+	return ModelSpec{Arch: models.ArchReference, Graph: g, Conv: c, Layers: p.Layers, Width: p.Width, K: p.K, Epochs: p.Epochs, Steps: p.Steps,
 		BatchSize: p.BatchSize, LR: p.LR, Warmup: p.Warmup, EMADecay: p.EMADecay,
 		TrainSamples: p.TrainSamples, DataSeed: seeds.Train, InitSeed: seeds.Init, TrainSeed: seeds.Training}
 }
@@ -59,9 +62,21 @@ func Figure11Model(p Preset, seeds Seeds, g graphs.Kind, layers int) ModelSpec {
 	return m
 }
 
-// Name returns the cache name of the network, e.g. "models/dmp-gcn-L3-S400".
+// arch returns the spec's architecture, the reference when unset.
+func (m ModelSpec) arch() models.Arch {
+	if m.Arch == "" {
+		return models.ArchReference
+	}
+	return m.Arch
+}
+
+// Name returns the cache name of the network, e.g. "models/dmp-gcn-L3-S400" (the reference
+// architecture) or "models/dmp-gcn-L3-ncgn-S400" (another one).
 func (m ModelSpec) Name() string {
 	n := fmt.Sprintf("models/%s-%s-L%d", m.Graph, m.Conv, m.Layers)
+	if a := m.arch(); a != models.ArchReference {
+		n += "-" + string(a)
+	}
 	if m.Steps > 0 {
 		return n + fmt.Sprintf("-S%d", m.Steps)
 	}
@@ -70,6 +85,7 @@ func (m ModelSpec) Name() string {
 
 // Key returns the cache key of the network.
 func (m ModelSpec) Key() (string, error) {
+	m.Arch = m.arch()
 	return experiments.Key(struct {
 		Version int       `json:"version"`
 		Spec    ModelSpec `json:"spec"`
@@ -82,7 +98,7 @@ func (m ModelSpec) Net() (*models.DMP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transcriptomics: %w", err)
 	}
-	net, err := models.NewDMP(ps, models.DMPConfig{In: st.NumGenes + 2, Out: st.NumGenes, PosDim: 2,
+	net, err := models.NewDMP(ps, models.DMPConfig{Arch: m.arch(), In: st.NumGenes + 2, Out: st.NumGenes, PosDim: 2,
 		Width: m.Width, Layers: m.Layers, Conv: m.Conv})
 	if err != nil {
 		return nil, fmt.Errorf("transcriptomics: model %s: %w", m.Name(), err)
