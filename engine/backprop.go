@@ -13,11 +13,11 @@ import (
 //
 // It replaces gorgonia.Grad with gorgonia.BindDualValues. Contributions to one node are summed
 // by this package's n-ary Add (one pass, one node) instead of chains of gorgonia Adds, and the
-// gradients need no dual values; the only gorgonia ops left in a training graph are the few of
-// the loss (TestDMP_TrainingGraphUsesOwnAccumulation). Every node's hash then mixes a unique op
-// serial, which hash_check.go relies on: gorgonia's AddNode merges a new node into an existing
-// one of the same 32-bit hash and op hash without comparing children (nodeEq), which all
-// gorgonia Adds of one shape could meet.
+// gradients need no dual values; a training graph holds no gorgonia op at all
+// (TestDMP_TrainingGraphUsesOwnAccumulation). Every op node's hash mixes a unique op serial
+// (OpBase.WriteHash): gorgonia's AddNode merges a new node into an existing one of the same
+// 32-bit hash and op hash without comparing values, which gorgonia's own Adds of one shape
+// could meet.
 func Gradients(loss *gorgonia.Node, wrt gorgonia.Nodes, dt tensor.Dtype) (gorgonia.Nodes, error) {
 	if len(wrt) == 0 {
 		return nil, nil

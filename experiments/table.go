@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/ncgn/ncgn/experiments/stats"
 )
 
 // Table is a results table declared as data: rows and columns (e.g. tasks × methods), one or
@@ -21,8 +23,8 @@ type Table struct {
 	Cells   []Cell   `json:"cells"`
 	// Comparisons are the pairs of cells the table compares (the paper's claims among them),
 	// each with its interval and whether it resolves an order.
-	Comparisons []Comparison `json:"comparisons,omitempty"`
-	Meta        Meta         `json:"meta"`
+	Comparisons []stats.Comparison `json:"comparisons,omitempty"`
+	Meta        Meta               `json:"meta"`
 }
 
 // Header names a row or a column: Key is stable (files, cell names), Title is for people.
@@ -54,7 +56,7 @@ type Cell struct {
 	Name    string  `json:"name,omitempty"` // the cell's name for --only
 	// Summaries hold, for metrics measured once per training seed, every seed's value, their
 	// mean (which is also the metric's entry in Values) and its interval.
-	Summaries map[string]Summary `json:"summaries,omitempty"`
+	Summaries map[string]stats.Summary `json:"summaries,omitempty"`
 	// Bootstrap holds, per metric, the interval over resamples of the test samples (the
 	// percentile interval of the seeds' mean under resampling).
 	Bootstrap map[string][2]float64 `json:"bootstrap,omitempty"`

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ncgn/ncgn/experiments/stats"
 )
 
 func f(v float64) *float64 { return &v }
@@ -47,8 +49,10 @@ func TestTable_Validate(t *testing.T) {
 		{"undeclared metric", func(t *Table) { t.Cells[0].Values["mmd"] = 1 }},
 		{"NaN value", func(t *Table) { t.Cells[0].Values["w2"] = math.NaN() }},
 		{"infinite paper", func(t *Table) { t.Cells[0].Paper = f(math.Inf(1)) }},
-		{"summary off its value", func(t *Table) { t.Cells[0].Summaries = map[string]Summary{"w2": Summarize([]float64{1, 2})} }},
-		{"comparison of a missing cell", func(t *Table) { t.Comparisons = []Comparison{{A: "a/x", B: "b/y", Metric: "w2"}} }},
+		{"summary off its value", func(t *Table) {
+			t.Cells[0].Summaries = map[string]stats.Summary{"w2": stats.Summarize([]float64{1, 2})}
+		}},
+		{"comparison of a missing cell", func(t *Table) { t.Comparisons = []stats.Comparison{{A: "a/x", B: "b/y", Metric: "w2"}} }},
 	}
 	if err := sampleTable().Validate(); err != nil {
 		t.Fatalf("valid table: %v", err)
@@ -188,18 +192,18 @@ func TestFormatSeconds(t *testing.T) {
 // the interval, the per-seed values and each cell's own commit.
 func TestWriteTable_SeedsIntervalsCommits(t *testing.T) {
 	tab := sampleTable()
-	s := Summarize([]float64{0.8, 0.82, 0.84})
-	tab.Cells[0].Values["w2"], tab.Cells[0].Summaries = s.Mean, map[string]Summary{"w2": s}
+	s := stats.Summarize([]float64{0.8, 0.82, 0.84})
+	tab.Cells[0].Values["w2"], tab.Cells[0].Summaries = s.Mean, map[string]stats.Summary{"w2": s}
 	tab.Cells[0].Bootstrap = map[string][2]float64{"w2": {0.79, 0.85}}
 	tab.Cells[0].Commit = "1111111111111111"
 	tab.Cells[1].Commit = "2222222222222222+dirty"
-	c, err := Paired([]float64{0.8, 0.82, 0.84}, []float64{1.4, 1.5, 1.6}, nil, nil, 200, 1)
+	c, err := stats.Paired([]float64{0.8, 0.82, 0.84}, []float64{1.4, 1.5, 1.6}, nil, nil, 200, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.A, c.B, c.Metric = "a/x", "a/y", "w2"
 	c.Judge(f(0.812), f(2.03))
-	tab.Comparisons = []Comparison{c}
+	tab.Comparisons = []stats.Comparison{c}
 	dir := t.TempDir()
 	if _, err := WriteTable(dir, tab); err != nil {
 		t.Fatal(err)

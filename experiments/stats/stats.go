@@ -1,6 +1,12 @@
-package experiments
+// Package stats holds the statistics of ncgn's results: the mean over training seeds with its
+// Student-t interval, the percentile bootstrap over test samples, and two-level paired
+// comparisons of two methods with a verdict against the paper's order. It is its own package
+// because cached cells depend on it (their bootstrap replicates), while the rest of package
+// experiments (tables, plots, the cache) does not change a cell's value.
+package stats
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -8,6 +14,9 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
+
+// ErrInput reports inputs a statistic cannot be computed from.
+var ErrInput = errors.New("invalid statistics input")
 
 // Level is the confidence level of every interval results report.
 const Level = 0.95
@@ -89,13 +98,13 @@ func Resample(rng *rand.Rand, n int) []int {
 // the samples idx (an index may repeat). It also returns the replicates, for pairing.
 func Bootstrap(n, reps int, seed uint64, stat func(idx []int) (float64, error)) (lo, hi float64, replicates []float64, err error) {
 	if n < 1 || reps < 2 {
-		return math.NaN(), math.NaN(), nil, fmt.Errorf("experiments: bootstrap of %d samples with %d resamples: %w", n, reps, ErrConfig)
+		return math.NaN(), math.NaN(), nil, fmt.Errorf("stats: bootstrap of %d samples with %d resamples: %w", n, reps, ErrInput)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x626f6f74))
 	replicates = make([]float64, reps)
 	for r := range replicates {
 		if replicates[r], err = stat(Resample(rng, n)); err != nil {
-			return math.NaN(), math.NaN(), nil, fmt.Errorf("experiments: bootstrap resample %d: %w", r, err)
+			return math.NaN(), math.NaN(), nil, fmt.Errorf("stats: bootstrap resample %d: %w", r, err)
 		}
 	}
 	return Percentile(replicates, (1-Level)/2), Percentile(replicates, 1-(1-Level)/2), replicates, nil
@@ -130,7 +139,7 @@ type Comparison struct {
 func Paired(a, b []float64, ra, rb [][]float64, reps int, seed uint64) (Comparison, error) {
 	S := len(a)
 	if S == 0 || len(b) != S || (ra != nil && (len(ra) != S || len(rb) != S)) || reps < 2 {
-		return Comparison{}, fmt.Errorf("experiments: paired comparison of %d and %d seeds (%d, %d replicate sets, %d resamples): %w", len(a), len(b), len(ra), len(rb), reps, ErrConfig)
+		return Comparison{}, fmt.Errorf("stats: paired comparison of %d and %d seeds (%d, %d replicate sets, %d resamples): %w", len(a), len(b), len(ra), len(rb), reps, ErrInput)
 	}
 	diffs := make([][]float64, S)
 	var d float64
@@ -141,7 +150,7 @@ func Paired(a, b []float64, ra, rb [][]float64, reps int, seed uint64) (Comparis
 			continue
 		}
 		if len(ra[s]) != len(rb[s]) {
-			return Comparison{}, fmt.Errorf("experiments: seed %d: %d and %d replicates: %w", s, len(ra[s]), len(rb[s]), ErrConfig)
+			return Comparison{}, fmt.Errorf("stats: seed %d: %d and %d replicates: %w", s, len(ra[s]), len(rb[s]), ErrInput)
 		}
 		diffs[s] = make([]float64, len(ra[s]))
 		for r := range ra[s] {
