@@ -185,3 +185,28 @@ func TestTrainStep_Deterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkloads_ReferenceNetwork checks that the paper workloads time the peer's network: the
+// reference architecture, whose parameter counts are the reference's less its unused Linear
+// (ModelNet40 GAT 225,731, GCN 225,347; transcriptomics GAT 58,531, GCN 58,339).
+func TestWorkloads_ReferenceNetwork(t *testing.T) {
+	for _, tc := range []struct {
+		w    workload
+		want int
+	}{
+		{modelNetWorkload(graphs.DMP, models.GAT), 225731},
+		{modelNetWorkload(graphs.DMP, models.GCN), 225347},
+		{spatialWorkload(graphs.DMP, models.GAT), 58531},
+		{spatialWorkload(graphs.DMP, models.GCN), 58339},
+	} {
+		w := tc.w
+		w.batch = 1
+		r, err := newRig(w, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.ps.Count(); got != tc.want {
+			t.Errorf("%s: %d parameters, want %d", w.name(), got, tc.want)
+		}
+	}
+}

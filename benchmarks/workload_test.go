@@ -64,20 +64,21 @@ type workload struct {
 	layers int
 	k      int
 	levels generative.LevelRule
+	arch   models.Arch // the network: the reference's (the peer's) unless a benchmark says otherwise
 }
 
 // modelNetWorkload is the paper's ModelNet40 configuration: 400 points, batch 128, width 64,
 // 3 layers, k = 7.
 func modelNetWorkload(kind graphs.Kind, conv models.Conv) workload {
 	return workload{task: modelNet, kind: kind, conv: conv, batch: paperBatch, nodes: modelNetPoints,
-		width: modelNetWidth, layers: paperLayers, k: modelNetK}
+		width: modelNetWidth, layers: paperLayers, k: modelNetK, arch: models.ArchReference}
 }
 
 // spatialWorkload is the paper's transcriptomics configuration: 100 nodes, batch 128, width 32,
 // 3 layers, k = 5.
 func spatialWorkload(kind graphs.Kind, conv models.Conv) workload {
 	return workload{task: spatial, kind: kind, conv: conv, batch: paperBatch, nodes: spatialSide * spatialSide,
-		width: spatialWidth, layers: paperLayers, k: spatialK}
+		width: spatialWidth, layers: paperLayers, k: spatialK, arch: models.ArchReference}
 }
 
 // name is the workload's benchmark name, <task>-<kind>-<conv>, e.g. modelnet-dmp-gat.
@@ -124,7 +125,7 @@ func newRig(w workload, seed int64) (*rig, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := models.NewDMP(ps, models.DMPConfig{In: in, Out: out, PosDim: posDim, Width: w.width, Layers: w.layers, Conv: w.conv})
+	net, err := models.NewDMP(ps, models.DMPConfig{Arch: w.arch, In: in, Out: out, PosDim: posDim, Width: w.width, Layers: w.layers, Conv: w.conv})
 	if err != nil {
 		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
 	}
