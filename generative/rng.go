@@ -1,6 +1,10 @@
 package generative
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"github.com/ncgn/ncgn/internal/rng"
+)
 
 // Stream tags: every random draw of this package comes from a PCG stream keyed by the run's
 // seed and (tag, counter), so draws depend only on the seed and the counter, never on what
@@ -18,14 +22,5 @@ func graphSeed(seed int64, tag uint64, i int) int64 { return newStream(seed, tag
 
 // newStream returns the generator of stream (tag, i) under seed.
 func newStream(seed int64, tag uint64, i int) *rand.Rand {
-	return rand.New(rand.NewPCG(splitmix(uint64(seed)), splitmix(tag<<56^uint64(i))))
-}
-
-// splitmix is the SplitMix64 finaliser (Steele et al., 2014): a bijection of uint64 that
-// spreads nearby counters over the whole range.
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
+	return rng.NewPCG(rng.SplitMix64(uint64(seed)), rng.SplitMix64(tag<<56^uint64(i)))
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/ncgn/ncgn/internal/rng"
 	"github.com/ncgn/ncgn/schedules"
 )
 
@@ -62,13 +63,5 @@ func NewPlans(samples [][]float64, dim int, ts []schedules.NoiseLevel, cfg PlanC
 // math/rand source seeded by a SplitMix64 mix of (seed, b), so that neighbouring seeds and
 // samples give unrelated streams.
 func SampleRand(seed int64, b int) *rand.Rand {
-	return rand.New(rand.NewSource(int64(splitMix64(uint64(seed) ^ splitMix64(uint64(b)+0x9e3779b97f4a7c15)))))
-}
-
-// splitMix64 is the finaliser of Steele, Lea and Flood's SplitMix64 generator.
-func splitMix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
+	return rng.NewMathRand(rng.SplitMix64(uint64(seed) ^ rng.SplitMix64(uint64(b)+0x9e3779b97f4a7c15)))
 }

@@ -3,6 +3,8 @@ package transcriptomics
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/ncgn/ncgn/internal/rng"
 )
 
 // The independent random streams of one sample.
@@ -26,17 +28,9 @@ func KnockoutGene(seed uint64, i int) Gene {
 
 // sampleRand derives the generator of one stream of one sample.
 func sampleRand(seed uint64, i int, stream uint64) *rand.Rand {
-	hi := splitMix64(seed ^ splitMix64(stream))
-	lo := splitMix64(hi ^ splitMix64(uint64(i)+stream<<56))
-	return rand.New(rand.NewPCG(hi, lo))
-}
-
-// splitMix64 is the output function of SplitMix64 (Steele et al. 2014): a bijective mix of 64 bits.
-func splitMix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
+	hi := rng.SplitMix64(seed ^ rng.SplitMix64(stream))
+	lo := rng.SplitMix64(hi ^ rng.SplitMix64(uint64(i)+stream<<56))
+	return rng.NewPCG(hi, lo)
 }
 
 // InitialState draws an initial state from U(InitLow, InitHigh), independently per point and
