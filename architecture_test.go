@@ -11,18 +11,19 @@ import (
 func TestArchitecture_DependencyDirection(t *testing.T) {
 	const mod = "github.com/ncgn/ncgn/"
 	forbidden := map[string][]string{
-		"schedules":          {"graphs", "layers", "models", "generative", "metrics", "datasets", "experiments"},
-		"graphs":             {"layers", "models", "generative", "metrics", "datasets", "experiments"},
-		"internal/gemm":      {"engine", "ops", "layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
-		"internal/parallel":  {"engine", "ops", "layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
-		"internal/gradcheck": {"ops", "layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
-		"engine":             {"ops", "layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
-		"ops":                {"layers", "graphs", "models", "generative", "metrics", "datasets", "experiments"},
-		"layers":             {"models", "generative", "metrics", "datasets", "experiments"},
-		"models":             {"generative", "metrics", "datasets", "experiments"},
-		"generative":         {"graphs", "models", "metrics", "datasets", "experiments"},
-		"metrics":            {"layers", "models", "generative", "experiments"},
-		"datasets":           {"layers", "models", "generative", "experiments"},
+		"schedules":          {"graphs", "layers", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"graphs":             {"layers", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"internal/gemm":      {"engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"internal/parallel":  {"engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"internal/gradcheck": {"ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"engine":             {"ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"ops":                {"layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"layers":             {"models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"models":             {"generative", "spec", "metrics", "datasets", "experiments"},
+		"generative":         {"graphs", "models", "spec", "metrics", "datasets", "experiments"},
+		"spec":               {"metrics", "datasets", "experiments"},
+		"metrics":            {"layers", "models", "generative", "spec", "experiments"},
+		"datasets":           {"layers", "models", "generative", "spec", "experiments"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "./"+pkg+"/...").Output()

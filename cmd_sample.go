@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/ncgn/ncgn/datasets"
 	"github.com/ncgn/ncgn/generative"
+	"github.com/ncgn/ncgn/spec"
 	"github.com/urfave/cli/v2"
 )
 
@@ -35,27 +34,23 @@ func sampleAction(c *cli.Context) error {
 		return cli.Exit(fmt.Sprintf("ncgn sample: --n %d, --steps %d, --batch %d: want n, batch >= 1 and steps >= 0", c.Int("n"), c.Int("steps"), c.Int("batch")), 2)
 	}
 	run := c.String("run")
-	cfgPath := filepath.Join(run, "config.json")
-	b, err := os.ReadFile(cfgPath)
+	rs, err := spec.Load(run)
 	if err != nil {
 		return fail("--run %s: %v (is it a run folder written by train?)", run, err)
 	}
-	var rc runConfig
-	if err := json.Unmarshal(b, &rc); err != nil {
-		return fail("%s: %v", cfgPath, err)
-	}
-	den, err := buildDenoiser(rc)
+	model, err := rs.Build()
 	if err != nil {
-		return fail("%s: %v", cfgPath, err)
+		return fail("%s: %v", filepath.Join(run, spec.ConfigFile), err)
 	}
 	ema, step, err := generative.LatestEMAParams(run)
 	if err != nil {
 		return fail("%v", err)
 	}
-	if err := den.Params().Load(ema); err != nil {
+	if err := model.Params().Load(ema); err != nil {
 		return fail("%v", err)
 	}
-	sc := generative.SampleConfig{Process: rc.Train.Process, Count: c.Int("n"), BatchSize: c.Int("batch"), Seed: c.Int64("seed"), DDPM: rc.Train.DDPM, Flow: rc.Train.Flow}
+	sc := rs.SampleConfig(c.Int("n"))
+	sc.BatchSize, sc.Seed = c.Int("batch"), c.Int64("seed")
 	if s := c.Int("steps"); s > 0 {
 		sc.DDPM.SamplingSteps = s
 		sc.Flow.Steps = s
@@ -63,17 +58,17 @@ func sampleAction(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		sc.Progress = c.App.ErrWriter
 	}
-	samples, err := generative.Sample(context.Background(), den, rc.Shape, sc)
+	samples, err := generative.Sample(context.Background(), model.Denoiser, rs.Shape, sc)
 	if err != nil {
 		return fail("%v", err)
 	}
-	arr := &datasets.Array{Shape: []int{len(samples), rc.Shape.Nodes, rc.Shape.Dim}}
+	arr := &datasets.Array{Shape: []int{len(samples), rs.Shape.Nodes, rs.Shape.Dim}}
 	for _, s := range samples {
 		arr.Data = append(arr.Data, s...)
 	}
 	if err := datasets.WriteNpy(c.String("out"), arr, "float32"); err != nil {
 		return fail("--out: %v", err)
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %d samples of %d x %d (EMA weights after %d steps) to %s\n", len(samples), rc.Shape.Nodes, rc.Shape.Dim, step, c.String("out"))
+	fmt.Fprintf(c.App.Writer, "wrote %d samples of %d x %d (EMA weights after %d steps) to %s\n", len(samples), rs.Shape.Nodes, rs.Shape.Dim, step, c.String("out"))
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand"
 	"os"
@@ -166,5 +167,50 @@ func TestTrain_Arch(t *testing.T) {
 	}
 	if _, errOut, code := runCLI(args(filepath.Join(dir, "bad"), "--arch", "torch")...); code != 2 || !strings.Contains(errOut, "--arch") {
 		t.Fatalf("unknown arch: exit %d, %q", code, errOut)
+	}
+}
+
+// TestSample_OldRunFolder samples from a run folder written before package spec existed
+// (spec/testdata/old-pos): the samples are byte for byte those the old code wrote.
+func TestSample_OldRunFolder(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "samples.npy")
+	run := filepath.Join("spec", "testdata", "old-pos")
+	if o, errOut, code := runCLI("sample", "--run", run, "--n", "3", "--steps", "4", "--batch", "2", "--seed", "5", "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("sample exited %d: %s %s", code, o, errOut)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(run, "samples.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("samples differ from those of the old code")
+	}
+}
+
+// TestTrain_ResumeRefusesAnotherNetwork resumes a run with another width: refused, naming the
+// field that differs.
+func TestTrain_ResumeRefusesAnotherNetwork(t *testing.T) {
+	dir := t.TempDir()
+	clouds := &datasets.Array{Shape: []int{4, 6, 2}}
+	for i := 0; i < 4*6*2; i++ {
+		clouds.Data = append(clouds.Data, float64(i%7)/7)
+	}
+	data := filepath.Join(dir, "clouds.npy")
+	if err := datasets.WriteNpy(data, clouds, "float32"); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	args := []string{"train", "--data", data, "--run", run, "--generative", "flow", "--epochs", "1", "--batch", "2",
+		"--width", "4", "--layers", "1", "--k", "2", "--quiet"}
+	if o, errOut, code := runCLI(args...); code != 0 {
+		t.Fatalf("train exited %d: %s %s", code, o, errOut)
+	}
+	args[12] = "8" // --width
+	if _, errOut, code := runCLI(append(args, "--resume")...); code == 0 || !strings.Contains(errOut, `"model" differs`) {
+		t.Fatalf("resume with another width: exit %d, %q", code, errOut)
 	}
 }

@@ -41,20 +41,15 @@ func BenchmarkTrainStep(b *testing.B) {
 			continue
 		}
 		b.Run(m.Key()+"/B=64", func(b *testing.B) {
-			spec := benchSpec(m.Graph, m.Conv)
-			net, err := spec.Net()
+			rs := benchSpec(m.Graph, m.Conv).RunSpec(st.TrainGrid(), st.DefaultConfig())
+			rs.Train.Epochs, rs.Train.Steps = 0, b.N
+			model, err := rs.Build()
 			if err != nil {
 				b.Fatal(err)
 			}
-			den, err := models.NewFeatureDenoiser(net, spec.Plan(), st.TrainGrid().Positions(st.DefaultConfig()), st.NumGenes)
-			if err != nil {
-				b.Fatal(err)
-			}
-			cfg := spec.TrainConfig()
-			cfg.Steps = b.N
 			b.ReportAllocs()
 			b.ResetTimer()
-			_, res, err := generative.Train(context.Background(), den, generative.Shape{Nodes: 100, Dim: st.NumGenes}, data, cfg)
+			_, res, err := generative.Train(context.Background(), model.Denoiser, rs.Shape, data, rs.Train)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -66,25 +61,21 @@ func BenchmarkTrainStep(b *testing.B) {
 // BenchmarkSampleStep times one Euler step (plans and forward pass, no gradient) of each
 // Table 3 network for 128 samples on the 96-node test grid.
 func BenchmarkSampleStep(b *testing.B) {
-	pos := st.TestGrid().Positions(st.DefaultConfig())
 	for _, m := range Methods() {
 		if m.Random {
 			continue
 		}
 		b.Run(m.Key()+"/B=128", func(b *testing.B) {
-			spec := benchSpec(m.Graph, m.Conv)
-			net, err := spec.Net()
+			rs := benchSpec(m.Graph, m.Conv).RunSpec(st.TestGrid(), st.DefaultConfig())
+			model, err := rs.Build()
 			if err != nil {
 				b.Fatal(err)
 			}
-			den, err := models.NewFeatureDenoiser(net, spec.Plan(), pos, st.NumGenes)
-			if err != nil {
-				b.Fatal(err)
-			}
-			cfg := generative.SampleConfig{Process: generative.ProcessFlow, Count: 128, BatchSize: 128, Flow: generative.FlowConfig{Steps: b.N}}
+			cfg := rs.SampleConfig(128)
+			cfg.BatchSize, cfg.Flow.Steps = 128, b.N
 			b.ReportAllocs()
 			b.ResetTimer()
-			out, err := generative.Sample(context.Background(), den, generative.Shape{Nodes: 96, Dim: st.NumGenes}, cfg)
+			out, err := generative.Sample(context.Background(), model.Denoiser, rs.Shape, cfg)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -70,7 +70,7 @@ func RandomSamples(count, size int, seed int64, cond *generative.Condition) ([][
 // generateTask generates one sample per test sample of the task with net (its EMA weights
 // loaded) on the task's grid, conditioned as the task says, and returns the samples, the test
 // samples and the masks.
-func (r *runner) generateTask(ctx context.Context, net *models.DMP, spec ModelSpec, task st.Task) (gen, truth [][]float64, masks [][]bool, err error) {
+func (r *runner) generateTask(ctx context.Context, net *models.DMP, ms ModelSpec, task st.Task) (gen, truth [][]float64, masks [][]bool, err error) {
 	data, err := r.loadData(ctx)
 	if err != nil {
 		return nil, nil, nil, err
@@ -80,16 +80,17 @@ func (r *runner) generateTask(ctx context.Context, net *models.DMP, spec ModelSp
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	den, err := models.NewFeatureDenoiser(net, spec.Plan(), g.Positions(data.Config), st.NumGenes)
+	rs := ms.RunSpec(g, data.Config)
+	model, err := rs.WithNetwork(net)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s on the %s grid: %w", spec.Name(), g.Name, err)
+		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s on the %s grid: %w", ms.Name(), g.Name, err)
 	}
-	cfg := generative.SampleConfig{Process: generative.ProcessFlow, Count: len(truth), BatchSize: r.p.SampleBatch,
-		Seed: r.seeds.Sampling + int64(task), Flow: generative.FlowConfig{Steps: r.p.EulerSteps}, Condition: cond,
-		Progress: r.env.Progress}
-	gen, err = generative.Sample(ctx, den, generative.Shape{Nodes: g.Nodes(), Dim: st.NumGenes}, cfg)
+	cfg := rs.SampleConfig(len(truth))
+	cfg.BatchSize, cfg.Seed, cfg.Flow.Steps = r.p.SampleBatch, r.seeds.Sampling+int64(task), r.p.EulerSteps
+	cfg.Condition, cfg.Progress = cond, r.env.Progress
+	gen, err = generative.Sample(ctx, model.Denoiser, rs.Shape, cfg)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s, task %q: %w", spec.Name(), task.Name(), err)
+		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s, task %q: %w", ms.Name(), task.Name(), err)
 	}
 	return gen, truth, masks, nil
 }

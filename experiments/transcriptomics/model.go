@@ -13,10 +13,9 @@ import (
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/generative"
 	"github.com/ncgn/ncgn/graphs"
-	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/models"
 	"github.com/ncgn/ncgn/schedules"
-	"gorgonia.org/tensor"
+	"github.com/ncgn/ncgn/spec"
 )
 
 // codeVersion is part of every cache key; raise it when a change of this package changes what
@@ -92,30 +91,22 @@ func (m ModelSpec) Key() (string, error) {
 	}{codeVersion, m})
 }
 
-// Net returns the freshly initialised network of the spec.
-func (m ModelSpec) Net() (*models.DMP, error) {
-	ps, err := layers.NewParams(tensor.Float32, m.InitSeed)
-	if err != nil {
-		return nil, fmt.Errorf("transcriptomics: %w", err)
+// RunSpec returns the run spec of the network on grid g of the simulator configuration cfg
+// (the training grid to train it, a test grid to sample with it): feature generation of the
+// three genes on the grid's 2-D positions (s/54, t/90), the graph (DMP with the exp schedule
+// and k_end = K, kNN with k = K, or fully connected), flow matching with the spec's training
+// settings, parameters initialised from InitSeed, the spec's architecture (the reference when
+// unset). The spec package builds the network.
+func (m ModelSpec) RunSpec(g st.Grid, cfg st.Config) spec.Run {
+	return spec.Run{
+		Task: spec.TaskFeatures, Positions: g.Positions(cfg), Shape: generative.Shape{Nodes: g.Nodes(), Dim: st.NumGenes},
+		Data:  fmt.Sprintf("simulated transcriptomics, %s grid (%d training samples, data seed %d)", g.Name, m.TrainSamples, m.DataSeed),
+		Model: models.DMPConfig{Arch: m.arch(), In: st.NumGenes + 2, Out: st.NumGenes, PosDim: 2, Width: m.Width, Layers: m.Layers, Conv: m.Conv},
+		Graph: graphs.PlanConfig{Kind: m.Graph, K: m.K, Schedule: schedules.Exp},
+		Train: generative.TrainConfig{Process: generative.ProcessFlow, Epochs: m.Epochs, Steps: m.Steps, BatchSize: m.BatchSize,
+			LR: m.LR, WarmupSteps: m.Warmup, EMADecay: m.EMADecay, Seed: m.TrainSeed},
+		Seed: m.InitSeed,
 	}
-	net, err := models.NewDMP(ps, models.DMPConfig{Arch: m.arch(), In: st.NumGenes + 2, Out: st.NumGenes, PosDim: 2,
-		Width: m.Width, Layers: m.Layers, Conv: m.Conv})
-	if err != nil {
-		return nil, fmt.Errorf("transcriptomics: model %s: %w", m.Name(), err)
-	}
-	return net, nil
-}
-
-// Plan returns the graph configuration of the spec: DMP with the exp schedule and k_end = K,
-// kNN with k = K, or fully connected.
-func (m ModelSpec) Plan() graphs.PlanConfig {
-	return graphs.PlanConfig{Kind: m.Graph, K: m.K, Schedule: schedules.Exp}
-}
-
-// TrainConfig returns the flow-matching training configuration of the spec.
-func (m ModelSpec) TrainConfig() generative.TrainConfig {
-	return generative.TrainConfig{Process: generative.ProcessFlow, Epochs: m.Epochs, Steps: m.Steps, BatchSize: m.BatchSize,
-		LR: m.LR, WarmupSteps: m.Warmup, EMADecay: m.EMADecay, Seed: m.TrainSeed}
 }
 
 // ModelRecord is what the cache keeps about a trained network beside its weights.
@@ -131,18 +122,20 @@ type ModelRecord struct {
 // trainedNet returns the network of spec with its EMA weights, from the cache or trained on
 // data.Train (and then cached). Training checkpoints into the cache's run folder, so a run
 // interrupted during training resumes from its last checkpoint.
-func (r *runner) trainedNet(ctx context.Context, spec ModelSpec) (*models.DMP, ModelRecord, error) {
-	name := spec.Name()
+func (r *runner) trainedNet(ctx context.Context, ms ModelSpec) (*models.DMP, ModelRecord, error) {
+	name := ms.Name()
 	if net, ok := r.nets[name]; ok {
 		return net, r.records[name], nil
 	}
-	key, err := spec.Key()
+	key, err := ms.Key()
 	if err != nil {
 		return nil, ModelRecord{}, err
 	}
-	net, err := spec.Net()
+	// The network does not depend on the positions; the data's configuration comes in for
+	// training below.
+	net, err := ms.RunSpec(st.TrainGrid(), st.DefaultConfig()).Network()
 	if err != nil {
-		return nil, ModelRecord{}, err
+		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
 	}
 	weights, err := r.cache.Path(name, ".params")
 	if err != nil {
@@ -166,7 +159,9 @@ func (r *runner) trainedNet(ctx context.Context, spec ModelSpec) (*models.DMP, M
 	if err != nil {
 		return nil, ModelRecord{}, err
 	}
-	den, err := models.NewFeatureDenoiser(net, spec.Plan(), st.TrainGrid().Positions(data.Config), st.NumGenes)
+	rs := ms.RunSpec(st.TrainGrid(), data.Config)
+	rs.Train.CheckpointEvery = 50
+	model, err := rs.WithNetwork(net)
 	if err != nil {
 		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
 	}
@@ -174,11 +169,7 @@ func (r *runner) trainedNet(ctx context.Context, spec ModelSpec) (*models.DMP, M
 	if err != nil {
 		return nil, ModelRecord{}, err
 	}
-	cfg := spec.TrainConfig()
-	cfg.RunDir, cfg.Progress = runDir, r.env.Progress
-	cfg.CheckpointEvery = 50
-	shape := generative.Shape{Nodes: st.TrainGrid().Nodes(), Dim: st.NumGenes}
-	tr, err := generative.NewTrainer(den, shape, cfg)
+	tr, err := model.NewTrainer(runDir, r.env.Progress)
 	if err != nil {
 		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
 	}
@@ -195,16 +186,19 @@ func (r *runner) trainedNet(ctx context.Context, spec ModelSpec) (*models.DMP, M
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
 	} else {
-		r.env.Logf("%s: training (%s)", name, trainingSummary(spec))
+		if err := rs.Save(runDir); err != nil { // the run folder's config.json, as train writes it
+			return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
+		}
+		r.env.Logf("%s: training (%s)", name, trainingSummary(ms))
 	}
 	start := time.Now()
 	res, err := tr.Train(ctx, data.Train)
 	if err != nil {
 		// Keep the time spent so far for the record of a resumed run.
-		_ = r.cache.Store(name+"-partial", key, ModelRecord{Spec: spec, Seconds: before + time.Since(start).Seconds()})
+		_ = r.cache.Store(name+"-partial", key, ModelRecord{Spec: ms, Seconds: before + time.Since(start).Seconds()})
 		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
 	}
-	rec = ModelRecord{Spec: spec, Steps: res.Steps, FinalLoss: res.Loss, Seconds: before + time.Since(start).Seconds(),
+	rec = ModelRecord{Spec: ms, Steps: res.Steps, FinalLoss: res.Loss, Seconds: before + time.Since(start).Seconds(),
 		Params: net.Params().Count(), Commit: r.env.Commit}
 	if err := tr.EMA().CopyTo(net.Params()); err != nil {
 		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: EMA weights: %w", name, err)
