@@ -16,14 +16,19 @@ func TestArchitecture_DependencyDirection(t *testing.T) {
 		"internal/gemm":      {"engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/parallel":  {"engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/gradcheck": {"ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
-		"engine":             {"ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
-		"ops":                {"layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
-		"layers":             {"models", "generative", "spec", "metrics", "datasets", "experiments"},
-		"models":             {"generative", "spec", "metrics", "datasets", "experiments"},
-		"generative":         {"graphs", "models", "spec", "metrics", "datasets", "experiments"},
-		"spec":               {"metrics", "datasets", "experiments"},
-		"metrics":            {"layers", "models", "generative", "spec", "experiments"},
-		"datasets":           {"layers", "models", "generative", "spec", "experiments"},
+		// internal helpers sit below everything, except the plots, which draw schedules and graphs
+		"internal/atomicfile": {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"internal/rng":        {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"internal/sgemm":      {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"internal/plot":       {"engine", "ops", "layers", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"engine":              {"ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"ops":                 {"layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"layers":              {"models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"models":              {"generative", "spec", "metrics", "datasets", "experiments"},
+		"generative":          {"graphs", "models", "spec", "metrics", "datasets", "experiments"},
+		"spec":                {"metrics", "datasets", "experiments"},
+		"metrics":             {"layers", "models", "generative", "spec", "experiments"},
+		"datasets":            {"layers", "models", "generative", "spec", "experiments"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", "./"+pkg+"/...").Output()
