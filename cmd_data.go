@@ -2,12 +2,9 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -100,33 +97,6 @@ var transcriptomicsCmd = &cli.Command{
 	Action: simulateTranscriptomics,
 }
 
-// transcriptomicsMeta is the record written to meta.json.
-type transcriptomicsMeta struct {
-	Dataset           string                 `json:"dataset"`
-	Grid              transcriptomics.Grid   `json:"grid"`
-	Nodes             int                    `json:"nodes"`
-	NodeOrder         string                 `json:"node_order"`
-	Samples           int                    `json:"samples"`
-	Seed              uint64                 `json:"seed"`
-	Config            transcriptomics.Config `json:"config"`
-	StatSteps         []int                  `json:"stat_steps"`
-	Normalisation     metaNormalisation      `json:"normalisation"`
-	KnockoutCounts    []int                  `json:"knockout_counts,omitempty"`
-	Workers           int                    `json:"workers"`
-	WallSeconds       float64                `json:"wall_seconds"`
-	SampleSecondsMean float64                `json:"sample_seconds_mean"`
-	Files             []string               `json:"files"`
-	Version           string                 `json:"version"`
-	Commit            string                 `json:"commit"`
-	Created           string                 `json:"created"`
-}
-
-type metaNormalisation struct {
-	Mode   transcriptomics.NormalisationMode `json:"mode"`
-	Source string                            `json:"source"`
-	From   string                            `json:"from,omitempty"` // the copied --normalisation file
-}
-
 func simulateTranscriptomics(c *cli.Context) error {
 	usage := func(format string, a ...any) error {
 		return cli.Exit(fmt.Sprintf(transcriptomicsName+": "+format, a...), 2)
@@ -198,7 +168,7 @@ func simulateTranscriptomics(c *cli.Context) error {
 			return fail("--normalisation %s: %v", normFrom, err)
 		}
 	}
-	if err := checkDataWritable(out); err != nil {
+	if err := datasets.CheckWritable(out); err != nil {
 		return fail("--out %s: cannot write there: %v", out, err)
 	}
 
@@ -223,110 +193,19 @@ func simulateTranscriptomics(c *cli.Context) error {
 	}
 
 	norm := copied
-	metaNorm := metaNormalisation{From: normFrom}
 	if norm == nil {
 		if norm, err = ds.Normalisation(mode, grid.Name); err != nil {
 			return fail("normalisation of the %s simulations: %v", grid.Name, err)
 		}
 	}
-	metaNorm.Mode, metaNorm.Source = norm.Mode, norm.Source
-
-	files, err := writeTranscriptomicsData(out, ds, norm)
+	meta, err := transcriptomics.Write(out, ds, norm, transcriptomics.WriteInfo{
+		NormalisationFrom: normFrom, Workers: workers, WallSeconds: wall, Version: Version, Commit: commit(),
+	})
 	if err != nil {
 		return fail("%v", err)
 	}
-	meanSample := 0.0
-	for _, s := range ds.SampleSeconds {
-		meanSample += s / float64(n)
-	}
-	meta := transcriptomicsMeta{
-		Dataset: "transcriptomics", Grid: grid, Nodes: grid.Nodes(),
-		NodeOrder: fmt.Sprintf("time-major: node = time_index*%d + space_index", grid.Spaces()),
-		Samples:   n, Seed: ds.Seed, Config: cfg, StatSteps: ds.StatSteps, Normalisation: metaNorm,
-		Workers: workers, WallSeconds: wall, SampleSecondsMean: meanSample,
-		Files: append(files, "meta.json"), Version: Version, Commit: commit(),
-		Created: time.Now().UTC().Format(time.RFC3339),
-	}
-	if grid.Knockout {
-		meta.KnockoutCounts = make([]int, transcriptomics.NumGenes)
-		for _, g := range ds.Knockout {
-			meta.KnockoutCounts[g]++
-		}
-	}
-	if err := writeDataJSON(filepath.Join(out, "meta.json"), meta); err != nil {
-		return fail("%v", err)
-	}
+	meanSample := meta.SampleSecondsMean
 	fmt.Fprintf(c.App.Writer, "wrote %d %s samples (%d nodes) to %s in %.2f s (%d workers, %.1f ms per sample on one worker)\n",
 		n, grid.Name, grid.Nodes(), out, wall, workers, 1000*meanSample)
 	return nil
-}
-
-// writeTranscriptomicsData writes the arrays and the normalisation table of ds into dir and returns
-// the names of the files written.
-func writeTranscriptomicsData(dir string, ds *transcriptomics.Dataset, norm *transcriptomics.Normalisation) ([]string, error) {
-	n, nodes := ds.Samples, ds.Grid.Nodes()
-	repeat := func(perNode []float64) []float64 {
-		v := make([]float64, 0, n*nodes)
-		for i := 0; i < n; i++ {
-			v = append(v, perNode...)
-		}
-		return v
-	}
-	arrays := []struct {
-		name  string
-		a     *datasets.Array
-		dtype string
-	}{
-		{"features.npy", &datasets.Array{Shape: []int{n, nodes, transcriptomics.NumGenes}, Data: ds.Features}, "float32"},
-		{"positions.npy", &datasets.Array{Shape: []int{n, nodes}, Data: repeat(ds.Grid.SpacePositions(ds.Config))}, "float32"},
-		{"times.npy", &datasets.Array{Shape: []int{n, nodes}, Data: repeat(ds.Grid.TimePositions(ds.Config))}, "float32"},
-	}
-	if ds.Grid.Knockout {
-		ko := make([]float64, n)
-		for i, g := range ds.Knockout {
-			ko[i] = float64(g)
-		}
-		arrays = append(arrays, struct {
-			name  string
-			a     *datasets.Array
-			dtype string
-		}{"knockout.npy", &datasets.Array{Shape: []int{n}, Data: ko}, "float64"})
-	}
-	var files []string
-	for _, f := range arrays {
-		if err := datasets.WriteNpy(filepath.Join(dir, f.name), f.a, f.dtype); err != nil {
-			return nil, err
-		}
-		files = append(files, f.name)
-	}
-	if err := norm.Save(filepath.Join(dir, "normalisation.json")); err != nil {
-		return nil, err
-	}
-	return append(files, "normalisation.json"), nil
-}
-
-// writeDataJSON writes v as indented JSON, atomically.
-func writeDataJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
-	}
-	return datasets.WriteAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
-}
-
-// checkDataWritable creates dir if needed and checks that a file can be created in it, so that a
-// long simulation does not end in a write error.
-func checkDataWritable(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".ncgn-write-check*")
-	if err != nil {
-		return err
-	}
-	name := f.Name()
-	return errors.Join(f.Close(), os.Remove(name))
 }

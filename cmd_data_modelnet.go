@@ -133,31 +133,6 @@ var fetchModelNet40Cmd = &cli.Command{
 	Action: fetchModelNet40,
 }
 
-// cloudsMeta is the record written beside a prepared clouds file.
-type cloudsMeta struct {
-	Dataset string `json:"dataset"`
-	File    string `json:"file"`
-	Shape   []int  `json:"shape"`
-	Dtype   string `json:"dtype"`
-	// From is the root folder (ModelNet40) or the archive (GeometricShapes).
-	From   string `json:"from"`
-	Layout string `json:"layout,omitempty"`
-	// PointSource says what the points are: vertices, surface or stored (.npy folders).
-	PointSource   string   `json:"point_source"`
-	Normalisation string   `json:"normalisation"`
-	Config        any      `json:"config"`
-	Counts        any      `json:"counts"`
-	Classes       []string `json:"classes"`
-	Labels        []string `json:"labels"`
-	// Files are relative to From (ModelNet40) or archive entries (GeometricShapes).
-	Files       []string `json:"files"`
-	SHA256      string   `json:"sha256,omitempty"`
-	WallSeconds float64  `json:"wall_seconds"`
-	Version     string   `json:"version"`
-	Commit      string   `json:"commit"`
-	Created     string   `json:"created"`
-}
-
 // cloudArgs are the flags common to both prepare commands, checked.
 type cloudArgs struct {
 	split, out, meta string
@@ -218,29 +193,17 @@ func readCloudArgs(c *cli.Context, name string) (*cloudArgs, error) {
 
 // checkOut checks, before a long load, that the output folder can be written.
 func (a *cloudArgs) checkOut(name string) error {
-	if err := checkDataWritable(filepath.Dir(a.out)); err != nil {
+	if err := datasets.CheckWritable(filepath.Dir(a.out)); err != nil {
 		return cli.Exit(fmt.Sprintf("%s: --out %s: cannot write there: %v", name, a.out, err), 1)
 	}
 	return nil
 }
 
-// normalisationNote describes the normalisation for the record.
-func normalisationNote(raw bool, scale float64) string {
-	if raw {
-		return "none (file coordinates)"
-	}
-	return fmt.Sprintf("per cloud: centred at its mean, largest |coordinate| = %v", scale)
-}
-
-// writeClouds writes the clouds (float32, atomically) and their record.
-func writeClouds(a *cloudArgs, arr *datasets.Array, meta *cloudsMeta, wall float64) error {
-	if err := datasets.WriteNpy(a.out, arr, "float32"); err != nil {
-		return err
-	}
-	meta.File, meta.Shape, meta.Dtype = filepath.Base(a.out), arr.Shape, "float32"
+// writeClouds writes the clouds and their record (datasets.WriteClouds), stamped with this
+// program's version and commit.
+func writeClouds(a *cloudArgs, arr *datasets.Array, meta *datasets.CloudsMeta, wall float64) error {
 	meta.WallSeconds, meta.Version, meta.Commit = wall, Version, commit()
-	meta.Created = time.Now().UTC().Format(time.RFC3339)
-	return writeDataJSON(a.meta, meta)
+	return datasets.WriteClouds(a.out, a.meta, arr, meta)
 }
 
 func prepareModelNet40(c *cli.Context) error {
@@ -299,9 +262,9 @@ func prepareModelNet40(c *cli.Context) error {
 		}
 		files[i] = f
 	}
-	meta := &cloudsMeta{
+	meta := &datasets.CloudsMeta{
 		Dataset: "modelnet40", From: set.Root, Layout: string(set.Layout), PointSource: string(set.Source),
-		Normalisation: normalisationNote(cfg.Raw, set.Config.Scale), Config: set.Config, Counts: set.Counts,
+		Normalisation: datasets.NormalisationNote(cfg.Raw, set.Config.Scale), Config: set.Config, Counts: set.Counts,
 		Classes: set.Classes, Labels: set.Labels, Files: files,
 	}
 	if err := writeClouds(a, set.Array(), meta, wall); err != nil {
@@ -344,9 +307,9 @@ func prepareGeometricShapes(c *cli.Context) error {
 		}
 		return cli.Exit(fmt.Sprintf("%s: --zip %s: %v", name, zipPath, err), code)
 	}
-	meta := &cloudsMeta{
+	meta := &datasets.CloudsMeta{
 		Dataset: "geometricshapes", From: zipPath, PointSource: string(set.Config.Source),
-		Normalisation: normalisationNote(cfg.Raw, set.Config.Scale), Config: set.Config, Counts: set.Counts,
+		Normalisation: datasets.NormalisationNote(cfg.Raw, set.Config.Scale), Config: set.Config, Counts: set.Counts,
 		Classes: set.Classes, Labels: set.Labels, Files: set.Entries,
 	}
 	if !c.Bool("skip-checksum") {

@@ -80,7 +80,7 @@ func TestDataSimulateTranscriptomics(t *testing.T) {
 				t.Fatalf("feature %v outside the table's range %+v at t = 90", v, r)
 			}
 		}
-		var meta transcriptomicsMeta
+		var meta transcriptomics.Meta
 		b, err := os.ReadFile(filepath.Join(train, "meta.json"))
 		if err != nil {
 			t.Fatal(err)
