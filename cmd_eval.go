@@ -90,14 +90,14 @@ func runEval(c *cli.Context) error {
 		if len(s.Shape) == 3 {
 			points = s.Shape[1]
 		}
-		res, err := metrics.EvaluateW2(evalFlat(s), evalFlat(r), normalize, points)
+		res, err := metrics.EvaluateW2(s.Samples(), r.Samples(), normalize, points)
 		if err != nil {
 			return cli.Exit(fmt.Sprintf("ncgn eval: w2 of %s against %s: %v", samplesPath, refPath, err), 1)
 		}
 		results = append(results, res)
 	}
 	if len(s.Shape) == 3 && metric != "w2" { // for flat samples, all is w2 alone
-		sc, rc := evalClouds(s), evalClouds(r)
+		sc, rc := s.Clouds(), r.Clouds()
 		for _, d := range []metrics.Distance{metrics.DistCD, metrics.DistEMD} {
 			which := evalSetMetrics(metric, d)
 			if len(which) == 0 {
@@ -129,31 +129,6 @@ func readEvalArray(flag, path string) (*datasets.Array, error) {
 		}
 	}
 	return a, nil
-}
-
-// evalFlat views an array of m samples as m flattened vectors (no copy).
-func evalFlat(a *datasets.Array) [][]float64 {
-	m := a.Shape[0]
-	size := len(a.Data) / m
-	out := make([][]float64, m)
-	for i := range out {
-		out[i] = a.Data[i*size : (i+1)*size : (i+1)*size]
-	}
-	return out
-}
-
-// evalClouds views an (m, n, d) array as m clouds of n points (no copy).
-func evalClouds(a *datasets.Array) [][][]float64 {
-	m, n, d := a.Shape[0], a.Shape[1], a.Shape[2]
-	out := make([][][]float64, m)
-	for i := range out {
-		out[i] = make([][]float64, n)
-		for p := range out[i] {
-			off := (i*n + p) * d
-			out[i][p] = a.Data[off : off+d : off+d]
-		}
-	}
-	return out
 }
 
 // evalSetMetrics returns the set metrics under distance d that --metric asks for.
