@@ -9,7 +9,7 @@ import (
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/models"
 	"github.com/ncgn/ncgn/schedules"
-	"gorgonia.org/tensor"
+	"github.com/ncgn/ncgn/spec"
 )
 
 // task names the paper configuration a workload follows; the values are the peer's --task.
@@ -92,7 +92,7 @@ func (w workload) dims() (posDim, in, out int) {
 	return 2, spatialFeatures + 2, spatialFeatures
 }
 
-// rig is a workload made concrete: the denoiser of models (the one `train` builds), the
+// rig is a workload made concrete: the spec.Run of the workload built as `train` builds it, the
 // generative.Trainer and generative.Sampler that `train` and `sample` run, and the synthetic
 // data. Its steps are the trainer's and the sampler's own (Trainer.Step, SampleBatch.Step):
 // the benchmarks time exactly what users run, phase by phase.
@@ -120,29 +120,21 @@ type rig struct {
 // The graphs follow the peer (the reference): FloatRoot voxels per dimension, and DDPM with
 // ReferenceOrientation, so that the graph at each noise level has the peer's size.
 func newRig(w workload, seed int64) (*rig, error) {
-	posDim, in, out := w.dims()
-	ps, err := layers.NewParams(tensor.Float32, seed)
-	if err != nil {
-		return nil, err
+	_, _, out := w.dims()
+	r := &rig{w: w, seed: seed}
+	run := spec.Run{
+		Shape: generative.Shape{Nodes: w.nodes, Dim: out},
+		Model: models.DMPConfig{Arch: w.arch, Width: w.width, Layers: w.layers, Conv: w.conv},
+		Graph: graphs.PlanConfig{Kind: w.kind, K: w.k, FloatRoot: true},
+		Train: generative.TrainConfig{Steps: 1 << 30, BatchSize: w.batch, WarmupSteps: warmupSteps, Seed: seed, Levels: w.levels},
+		Seed:  seed,
 	}
-	net, err := models.NewDMP(ps, models.DMPConfig{Arch: w.arch, In: in, Out: out, PosDim: posDim, Width: w.width, Layers: w.layers, Conv: w.conv})
-	if err != nil {
-		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
-	}
-	r := &rig{w: w, seed: seed, ps: ps}
-	graph := graphs.PlanConfig{Kind: w.kind, K: w.k, FloatRoot: true}
-	cfg := generative.TrainConfig{Steps: 1 << 30, BatchSize: w.batch, WarmupSteps: warmupSteps, Seed: seed, Levels: w.levels}
-	scfg := generative.SampleConfig{Count: w.batch, BatchSize: w.batch, Seed: seed}
 	rng := rand.New(rand.NewSource(seed))
 	r.pool = make([][]float64, max(2*w.batch, 2))
 	if w.task == modelNet {
-		d, err := models.NewPositionDenoiser(net, graph, w.nodes)
-		if err != nil {
-			return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
-		}
-		r.den, r.stats = d, &d.Last
-		cfg.Process, cfg.LR = generative.ProcessDiffusion, modelNetLR
-		cfg.DDPM = generative.DDPMConfig{Timesteps: modelNetNFE, ReferenceOrientation: true}
+		run.Task, run.Data = spec.TaskPositions, "synthetic clouds uniform in [-0.5, 0.5]^3"
+		run.Train.Process, run.Train.LR = generative.ProcessDiffusion, modelNetLR
+		run.Train.DDPM = generative.DDPMConfig{Timesteps: modelNetNFE, ReferenceOrientation: true}
 		for i := range r.pool {
 			r.pool[i] = make([]float64, w.nodes*3)
 			for k := range r.pool[i] {
@@ -154,13 +146,9 @@ func newRig(w workload, seed int64) (*rig, error) {
 			return nil, fmt.Errorf("benchmarks: %s: %d nodes, the grid has %d", w.name(), w.nodes, spatialSide*spatialSide)
 		}
 		r.grid = spatialGrid()
-		d, err := models.NewFeatureDenoiser(net, graph, r.grid, spatialFeatures)
-		if err != nil {
-			return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
-		}
-		r.den, r.stats = d, &d.Last
-		cfg.Process, cfg.LR = generative.ProcessFlow, spatialLR
-		cfg.Flow = generative.FlowConfig{Steps: spatialNFE, ReferenceGrid: true}
+		run.Task, run.Positions, run.Data = spec.TaskFeatures, r.grid, "synthetic features uniform in [0, 1] on the 10 x 10 grid"
+		run.Train.Process, run.Train.LR = generative.ProcessFlow, spatialLR
+		run.Train.Flow = generative.FlowConfig{Steps: spatialNFE, ReferenceGrid: true}
 		for i := range r.pool {
 			r.pool[i] = make([]float64, w.nodes*spatialFeatures)
 			for k := range r.pool[i] {
@@ -168,18 +156,32 @@ func newRig(w workload, seed int64) (*rig, error) {
 			}
 		}
 	}
-	scfg.Process, scfg.DDPM, scfg.Flow = cfg.Process, cfg.DDPM, cfg.Flow
-	shape := generative.Shape{Nodes: w.nodes, Dim: out}
-	if r.tr, err = generative.NewTrainer(r.den, shape, cfg); err != nil {
+	run = run.WithDefaults()
+	model, err := run.Build()
+	if err != nil {
 		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
 	}
-	if r.smp, err = generative.NewSampler(r.den, shape, scfg); err != nil {
+	r.ps, r.den = model.Params(), model.Denoiser
+	switch d := model.Denoiser.(type) {
+	case *models.PositionDenoiser:
+		r.stats = &d.Last
+	case *models.FeatureDenoiser:
+		r.stats = &d.Last
+	default:
+		return nil, fmt.Errorf("benchmarks: %s: denoiser %T reports no graphs", w.name(), d)
+	}
+	if r.tr, err = model.NewTrainer("", nil); err != nil {
+		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
+	}
+	scfg := run.SampleConfig(w.batch)
+	scfg.BatchSize, scfg.Seed = w.batch, seed
+	if r.smp, err = generative.NewSampler(r.den, run.Shape, scfg); err != nil {
 		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
 	}
 	if r.batch, err = r.smp.Batch(0, w.batch); err != nil {
 		return nil, fmt.Errorf("benchmarks: %s: %w", w.name(), err)
 	}
-	if r.dyn, err = generative.NewDynamics(cfg.Process, cfg.DDPM, cfg.Flow); err != nil {
+	if r.dyn, err = generative.NewDynamics(run.Train.Process, run.Train.DDPM, run.Train.Flow); err != nil {
 		return nil, err
 	}
 	return r, nil
