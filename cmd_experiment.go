@@ -54,6 +54,7 @@ func experimentCommand(e experiments.Experiment) *cli.Command {
 			&cli.StringFlag{Name: "out", Value: filepath.Join("experiments", "out"), Usage: "output `DIR`; the experiment writes into DIR/" + e.Name + " (unset: experiments/out for small, the committed results; experiments/out/SCALE for smoke and paper)"},
 			&cli.StringSliceFlag{Name: "only", Usage: "compute only the cells matching `CELL` (name, prefix or glob; repeatable)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "base seed of every draw"},
+			&cli.IntFlag{Name: "seeds", Value: 1, Usage: "compute every cell for `N` training seeds (network initialisation, training and sampling; same data) and report means with 95 % intervals"},
 			&cli.BoolFlag{Name: "list-cells", Usage: "print the cell names of --scale and exit"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no log lines and no progress bars (progress bars are shown only on a terminal)"},
 		},
@@ -89,12 +90,15 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 	if _, err := experiments.Select(cells, c.StringSlice("only")); err != nil {
 		return bad("--only: %v", err)
 	}
+	if n := c.Int("seeds"); n < 1 || n > 100 {
+		return bad("--seeds %d: want 1 to 100", n)
+	}
 	dir := filepath.Join(out, e.Name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return cli.Exit(fmt.Sprintf("%s: --out %s: %v", name, out, err), 1)
 	}
 	env := experiments.Env{Scale: scale, OutDir: dir, Only: c.StringSlice("only"), Seed: c.Int64("seed"),
-		Commit: experiments.Commit(".", dir)}
+		Seeds: c.Int("seeds"), Commit: experiments.Commit(".", dir)}
 	if !c.Bool("quiet") {
 		env.Log = c.App.ErrWriter
 		if isTerminal(c.App.ErrWriter) { // no progress bars in log files

@@ -38,6 +38,7 @@ func TestExperiment_BadInput(t *testing.T) {
 		{"unknown flag", []string{"experiment", "transcriptomics", "--nosuch"}, 2, "USAGE"},
 		{"pattern selects nothing", []string{"experiment", "transcriptomics", "--scale", "smoke", "--only", "table4", "--out", dir}, 2, "table4"},
 		{"unwritable out", []string{"experiment", "transcriptomics", "--scale", "smoke", "--out", blocker}, 1, "--out"},
+		{"no seeds", []string{"experiment", "transcriptomics", "--scale", "smoke", "--seeds", "0", "--out", dir}, 2, "--seeds 0"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

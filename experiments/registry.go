@@ -15,6 +15,10 @@ type Experiment struct {
 	Section string   // where in the paper, e.g. "Section 5.2, Appendix B.3 and D.2"
 	Summary string   // one line: what it reproduces
 	Outputs []string // the files it writes into its output folder, e.g. "table3.md"
+	// Package is the import path of the package that computes the cells: its code, and the
+	// code of everything it imports from this module, is fingerprinted into every cache key
+	// (Fingerprint, CodeState).
+	Package string
 	// Cells lists the names of the cells (independently computed and cached units) at a
 	// scale, in the order they are computed; --only selects among them (Select).
 	Cells func(Scale) ([]string, error)
@@ -30,6 +34,12 @@ type Env struct {
 	Seed   int64    // the base seed; every draw of the run derives from it
 	// Commit is the repository state the run is made from (Commit), recorded in every table.
 	Commit string
+	// Seeds is the number of training seeds (replicates: network initialisation, training and
+	// sampling draws; the data stay the same) each cell is computed for; 0 means 1.
+	Seeds int
+	// Code is the state of the code that computes the cells (CodeOf); an experiment computes it
+	// itself when it is empty.
+	Code CodeState
 	// Log receives one line per event (a cell computed or reused, a model trained); nil is
 	// silent. Progress receives progress bars; nil shows none.
 	Log      io.Writer
@@ -102,3 +112,13 @@ func (r *Registry) All() []Experiment {
 	}
 	return out
 }
+
+// CodeOf returns the CodeState of an experiment's package: the fingerprint of the code that
+// computes its cells. Package experiments itself (tables, plots, the cache) is left out: it
+// does not change a cell's value.
+func CodeOf(pkg string) (CodeState, error) {
+	return Fingerprint(".", pkg, "github.com/ncgn/ncgn/experiments")
+}
+
+// Replicates returns the number of seeds of env (at least 1).
+func (env Env) Replicates() int { return max(env.Seeds, 1) }

@@ -6,6 +6,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -190,4 +191,43 @@ func (c *Comparison) Judge(pa, pb *float64) {
 	default:
 		c.Verdict = "reversed"
 	}
+}
+
+// summaryJSON is Summary's JSON form: bounds without an interval (one seed) are null.
+type summaryJSON struct {
+	N      int       `json:"n"`
+	Mean   *float64  `json:"mean"`
+	SD     *float64  `json:"sd"`
+	Lo     *float64  `json:"lo"`
+	Hi     *float64  `json:"hi"`
+	Values []float64 `json:"values"`
+}
+
+func finite(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func orNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// MarshalJSON writes the summary with null for the bounds and SD it does not have.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	return json.Marshal(summaryJSON{N: s.N, Mean: finite(s.Mean), SD: finite(s.SD), Lo: finite(s.Lo), Hi: finite(s.Hi), Values: s.Values})
+}
+
+// UnmarshalJSON reads MarshalJSON's form (null as NaN).
+func (s *Summary) UnmarshalJSON(b []byte) error {
+	var j summaryJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Summary{N: j.N, Mean: orNaN(j.Mean), SD: orNaN(j.SD), Lo: orNaN(j.Lo), Hi: orNaN(j.Hi), Values: j.Values}
+	return nil
 }

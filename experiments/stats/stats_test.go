@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -113,5 +114,23 @@ func TestPaired(t *testing.T) {
 	shift.Judge(nil, &hi)
 	if shift.Verdict != "resolved" || shift.Paper != "" {
 		t.Errorf("judge without the paper: %+v", shift)
+	}
+}
+
+// TestSummary_JSON: a one-seed summary (no interval) survives JSON with its bounds as null.
+func TestSummary_JSON(t *testing.T) {
+	for _, s := range []Summary{Summarize([]float64{0.5}), Summarize([]float64{1, 2, 4})} {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Summary
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+		if back.N != s.N || !same(back.Mean, s.Mean) || !same(back.Lo, s.Lo) || !same(back.Hi, s.Hi) || !same(back.SD, s.SD) || len(back.Values) != len(s.Values) {
+			t.Errorf("%s: read back %+v, want %+v", b, back, s)
+		}
 	}
 }

@@ -23,6 +23,21 @@ type Seeds struct {
 	Init     int64 `json:"init"`
 	Training int64 `json:"training"`
 	Sampling int64 `json:"sampling"` // task i samples with Sampling + i
+	// Replicate numbers the training seed (0 for the first): replicates share the data and
+	// differ in Init, Training and Sampling (ForReplicate).
+	Replicate int `json:"replicate,omitempty"`
+}
+
+// replicateStride separates the network seeds of two replicates.
+const replicateStride = 1_000_003
+
+// ForReplicate returns the seeds of replicate k (0 is s itself): the same data seeds, and
+// initialisation, training and sampling seeds moved by k strides, so that replicates are
+// independent training runs evaluated on the same test sets (paired comparisons).
+func (s Seeds) ForReplicate(k int) Seeds {
+	d := int64(k-s.Replicate) * replicateStride
+	s.Init, s.Training, s.Sampling, s.Replicate = s.Init+d, s.Training+d, s.Sampling+d, k
+	return s
 }
 
 // DeriveSeeds returns the seeds of a run with base seed base. Every model gets the same

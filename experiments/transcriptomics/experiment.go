@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/ncgn/ncgn/experiments"
@@ -28,7 +29,8 @@ func Experiment() experiments.Experiment {
 			}
 			return CellNames(p), nil
 		},
-		Run: Run,
+		Package: "github.com/ncgn/ncgn/experiments/transcriptomics",
+		Run:     Run,
 	}
 }
 
@@ -37,7 +39,9 @@ func Experiment() experiments.Experiment {
 type runner struct {
 	env       experiments.Env
 	p         Preset
-	seeds     Seeds
+	seeds     Seeds   // the first replicate's; the data seeds of every replicate
+	reps      []Seeds // one per training seed (env.Seeds), reps[0] = seeds
+	code      experiments.CodeState
 	cache     *experiments.Cache
 	start     time.Time
 	data      *Data
@@ -64,8 +68,20 @@ func Run(ctx context.Context, env experiments.Env) error {
 	if err != nil {
 		return fmt.Errorf("transcriptomics: %w", err)
 	}
-	r := &runner{env: env, p: p, seeds: DeriveSeeds(env.Seed), cache: cache, start: time.Now(),
+	code := env.Code
+	if code.Fingerprint == "" {
+		if code, err = experiments.CodeOf(Experiment().Package); err != nil {
+			return fmt.Errorf("transcriptomics: %w", err)
+		}
+	}
+	if len(code.Dirty) > 0 {
+		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	}
+	r := &runner{env: env, p: p, seeds: DeriveSeeds(env.Seed), code: code, cache: cache, start: time.Now(),
 		nets: map[string]*models.DMP{}, records: map[string]ModelRecord{}, computed: map[string]bool{}}
+	for k := range env.Replicates() {
+		r.reps = append(r.reps, r.seeds.ForReplicate(k))
+	}
 	want := map[string]bool{}
 	for _, c := range selected {
 		want[c] = true

@@ -146,3 +146,62 @@ func TestRun_Smoke(t *testing.T) {
 		t.Errorf("--only table4: %v, want ErrConfig", err)
 	}
 }
+
+// TestRun_SeedsAndCodeStates runs the unconditional row of the smoke preset for two training
+// seeds: every cell then holds both seeds' values, their mean and interval, a bootstrap
+// interval and the code state that computed it, and the table compares the graphs. A second
+// run with the same code reuses every cell; a run with another code fingerprint (what a
+// changed line in layers/ or models/ gives, see experiments.Fingerprint) recomputes them all
+// and labels them with the new state.
+func TestRun_SeedsAndCodeStates(t *testing.T) {
+	out := filepath.Join(t.TempDir(), Name)
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Seeds: 2, Commit: "test",
+		Only: []string{"table3/unconditional/*"}, Code: experiments.CodeState{Fingerprint: "one", Commit: "commit-one"}}
+	log := &cancelOn{}
+	env.Log = log
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("%v\n%s", err, log.log.String())
+	}
+	t3 := readTable(t, filepath.Join(out, "table3.json"))
+	for _, m := range Methods() {
+		c := t3.Cell("unconditional", m.Key())
+		s, ok := c.Summaries["w2"]
+		if !ok || s.N != 2 || len(s.Values) != 2 || s.Values[0] == s.Values[1] || c.Values["w2"] != s.Mean {
+			t.Errorf("%s: summary %+v of values %v, want two different seeds and their mean", m.Key(), s, c.Values)
+		}
+		if b, ok := c.Bootstrap["w2"]; !ok || !(b[0] < b[1]) {
+			t.Errorf("%s: bootstrap interval %v", m.Key(), c.Bootstrap)
+		}
+		if c.Commit != "commit-one" || c.Fingerprint != "one" {
+			t.Errorf("%s: computed at %q (%q), want commit-one", m.Key(), c.Commit, c.Fingerprint)
+		}
+	}
+	if len(t3.Comparisons) != 6 || t3.Comparisons[0].Seeds != 2 || t3.Comparisons[0].Verdict == "" {
+		t.Errorf("comparisons %+v, want the 6 graph pairs of the row over 2 seeds", t3.Comparisons)
+	}
+	if len(t3.Meta.CodeStates) != 1 || t3.Meta.CodeStates[0] != "commit-one" {
+		t.Errorf("code states %v", t3.Meta.CodeStates)
+	}
+
+	again := &cancelOn{}
+	env.Log = again
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(again.log.String(), "training") || strings.Contains(again.log.String(), ": W2 ") {
+		t.Errorf("same code: something was computed again:\n%s", again.log.String())
+	}
+
+	changed := &cancelOn{}
+	env.Log, env.Code = changed, experiments.CodeState{Fingerprint: "two", Commit: "commit-two"}
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(changed.log.String(), ": trained "); n != 2*6 {
+		t.Errorf("changed code: %d networks trained, want all 12 (6 graphs x 2 seeds):\n%s", n, changed.log.String())
+	}
+	t3 = readTable(t, filepath.Join(out, "table3.json"))
+	if c := t3.Cell("unconditional", "dmp-gat"); c.Commit != "commit-two" {
+		t.Errorf("changed code: cell computed at %q, want commit-two", c.Commit)
+	}
+}

@@ -6,24 +6,28 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	st "github.com/ncgn/ncgn/datasets/transcriptomics"
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/graphs"
 )
 
 // computeFigure11 computes the wanted Figure 11 cells that are not cached yet: the
 // unconditional W2 of a GCN network of each graph and layer count.
 func (r *runner) computeFigure11(ctx context.Context, want map[string]bool) error {
-	for _, g := range Graphs() {
-		for _, l := range r.p.Fig11Layers {
-			name := figure11Cell(g, l)
-			if !want[name] {
-				continue
-			}
-			spec := Figure11Model(r.p, r.seeds, g, l)
-			err := r.computeCell(ctx, name, &spec, func() (CellRecord, error) { return r.modelCell(ctx, spec, st.Unconditional) })
-			if err != nil {
-				return err
+	for _, rep := range r.reps {
+		for _, g := range Graphs() {
+			for _, l := range r.p.Fig11Layers {
+				name := figure11Cell(g, l)
+				if !want[name] {
+					continue
+				}
+				spec := Figure11Model(r.p, rep, g, l)
+				err := r.computeCell(ctx, name, rep, &spec, func() (CellRecord, error) { return r.modelCell(ctx, spec, st.Unconditional, rep) })
+				if err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -47,33 +51,41 @@ func (r *runner) figure11Table(t3 *experiments.Table) (*experiments.Table, error
 		t.Columns = append(t.Columns, experiments.Header{Key: string(g), Title: graphTitle(g)})
 	}
 	var compute float64
-	commits := map[string]int{}
+	recs := map[string][]CellRecord{}
 	for _, g := range Graphs() {
 		for _, l := range r.p.Fig11Layers {
-			spec := Figure11Model(r.p, r.seeds, g, l)
 			name := figure11Cell(g, l)
 			cell := experiments.Cell{Row: "L" + strconv.Itoa(l), Column: string(g), Name: name, Values: map[string]float64{}}
-			rec, ok, err := r.cached(name, &spec)
+			model := func(rep Seeds) *ModelSpec { s := Figure11Model(r.p, rep, g, l); return &s }
+			rs, err := r.replicates(name, model)
 			if err != nil {
 				return nil, err
 			}
-			if ok {
-				cell.Values["w2"], cell.Seconds, cell.Cached = rec.W2, rec.Seconds, !r.computed[name]
-				compute += rec.Seconds
-				commits[rec.Commit]++
-				if mr, ok := r.modelRecord(spec); ok {
+			recs[name] = rs
+			compute += r.fill(&cell, rs, "w2")
+			for _, rec := range rs {
+				if mr, ok := r.modelRecord(*model(r.reps[rec.Replicate])); ok {
 					compute += mr.Seconds
-					commits[mr.Commit]++
 				}
 			}
 			t.Set(cell)
 		}
 	}
+	for _, l := range r.p.Fig11Layers {
+		for _, pair := range [][2]graphs.Kind{{graphs.DMP, graphs.KNN}, {graphs.DMP, graphs.Full}, {graphs.KNN, graphs.Full}} {
+			a, b := figure11Cell(pair[0], l), figure11Cell(pair[1], l)
+			row := "L" + strconv.Itoa(l)
+			cmp, ok, err := compare(row+"/"+string(pair[0]), row+"/"+string(pair[1]), recs[a], recs[b], nil, nil)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				t.Comparisons = append(t.Comparisons, cmp)
+			}
+		}
+	}
 	t.Meta = r.meta(compute)
 	t.Notes = []string{r.figure11Caption(t3)}
-	if len(commits) > 0 {
-		t.Notes = append(t.Notes, provenance(commits))
-	}
 	return t, nil
 }
 
@@ -91,7 +103,7 @@ func (r *runner) figure11Caption(t3 *experiments.Table) string {
 	if !math.IsNaN(rnd) {
 		s += fmt.Sprintf(" Random (N(0, 1)) W2 = %.3f (the paper: %.3f), off the plot's scale", rnd, PaperFigure11Random)
 	}
-	if fl, ok, _ := r.cached(floorCell, nil); ok {
+	if fl, ok, _ := r.cached(floorCell, r.seeds, nil); ok {
 		s += fmt.Sprintf("; dashed line: the floor, true simulations against the test graphs, W2 = %.3f", fl.W2)
 	}
 	if !math.IsNaN(rnd) {
@@ -125,7 +137,7 @@ func (r *runner) writeFigure11(t3 *experiments.Table) (bool, error) {
 	}
 	lp := experiments.LinePlot{
 		Title:   "Figure 11: unconditional W2 vs message-passing layers (GCN, width 32)",
-		Caption: fmt.Sprintf("preset %s: %s\nplotted at commit %.12s", r.p.Scale, trainingLine(r.p), r.env.Commit),
+		Caption: fmt.Sprintf("preset %s, %s: %s\ncomputed at %s", r.p.Scale, plural(len(r.reps), "seed"), trainingLine(r.p), strings.Join(shortStates(t.Meta.CodeStates), ", ")),
 		XLabel:  "message-passing layers",
 		YLabel:  "W2 (unconditional)",
 		Log2X:   true,
@@ -148,7 +160,7 @@ func (r *runner) writeFigure11(t3 *experiments.Table) (bool, error) {
 	if rnd := randomW2(t3); !math.IsNaN(rnd) {
 		lp.Caption += fmt.Sprintf("; random (N(0, 1)): W2 = %.3f, off the scale", rnd)
 	}
-	if fl, ok, _ := r.cached(floorCell, nil); ok {
+	if fl, ok, _ := r.cached(floorCell, r.seeds, nil); ok {
 		lp.Lines = append(lp.Lines, experiments.HLine{Name: "floor (simulations)", Y: fl.W2})
 	}
 	if len(t.Missing()) == len(t.Rows)*len(t.Columns) {

@@ -70,7 +70,7 @@ func RandomSamples(count, size int, seed int64, cond *generative.Condition) ([][
 // generateTask generates one sample per test sample of the task with net (its EMA weights
 // loaded) on the task's grid, conditioned as the task says, and returns the samples, the test
 // samples and the masks.
-func (r *runner) generateTask(ctx context.Context, net *models.DMP, ms ModelSpec, task st.Task) (gen, truth [][]float64, masks [][]bool, err error) {
+func (r *runner) generateTask(ctx context.Context, net *models.DMP, ms ModelSpec, task st.Task, rep Seeds) (gen, truth [][]float64, masks [][]bool, err error) {
 	data, err := r.loadData(ctx)
 	if err != nil {
 		return nil, nil, nil, err
@@ -86,7 +86,7 @@ func (r *runner) generateTask(ctx context.Context, net *models.DMP, ms ModelSpec
 		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s on the %s grid: %w", ms.Name(), g.Name, err)
 	}
 	cfg := rs.SampleConfig(len(truth))
-	cfg.BatchSize, cfg.Seed, cfg.Flow.Steps = r.p.SampleBatch, r.seeds.Sampling+int64(task), r.p.EulerSteps
+	cfg.BatchSize, cfg.Seed, cfg.Flow.Steps = r.p.SampleBatch, rep.Sampling+int64(task), r.p.EulerSteps
 	cfg.Condition, cfg.Progress = cond, r.env.Progress
 	gen, err = generative.Sample(ctx, model.Denoiser, rs.Shape, cfg)
 	if err != nil {

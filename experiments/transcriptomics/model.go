@@ -18,10 +18,6 @@ import (
 	"github.com/ncgn/ncgn/spec"
 )
 
-// codeVersion is part of every cache key; raise it when a change of this package changes what
-// a cached cell or model would hold, so that stale entries are recomputed.
-const codeVersion = 1
-
 // ModelSpec is everything that determines a trained network: the graph, the layer, the
 // architecture, the training and its data and seeds.
 type ModelSpec struct {
@@ -44,13 +40,16 @@ type ModelSpec struct {
 	DataSeed     int64 `json:"data_seed"`
 	InitSeed     int64 `json:"init_seed"`
 	TrainSeed    int64 `json:"train_seed"`
+	// Replicate numbers the training seed (Seeds.Replicate); 0 for the first.
+	Replicate int `json:"replicate,omitempty"`
 }
 
 // Table3Model returns the spec of the Table 3 network of (graph, conv) under preset p.
 func Table3Model(p Preset, seeds Seeds, g graphs.Kind, c models.Conv) ModelSpec {
 	return ModelSpec{Arch: models.ArchReference, Graph: g, Conv: c, Layers: p.Layers, Width: p.Width, K: p.K, Epochs: p.Epochs, Steps: p.Steps,
 		BatchSize: p.BatchSize, LR: p.LR, Warmup: p.Warmup, EMADecay: p.EMADecay,
-		TrainSamples: p.TrainSamples, DataSeed: seeds.Train, InitSeed: seeds.Init, TrainSeed: seeds.Training}
+		TrainSamples: p.TrainSamples, DataSeed: seeds.Train, InitSeed: seeds.Init, TrainSeed: seeds.Training,
+		Replicate: seeds.Replicate}
 }
 
 // Figure11Model returns the spec of the Figure 11 network of graph with the given number of
@@ -70,25 +69,32 @@ func (m ModelSpec) arch() models.Arch {
 }
 
 // Name returns the cache name of the network, e.g. "models/dmp-gcn-L3-S400" (the reference
-// architecture) or "models/dmp-gcn-L3-ncgn-S400" (another one).
+// architecture, first seed), "models/dmp-gcn-L3-ncgn-S400" (another architecture) or
+// "models/dmp-gcn-L3-S400-seed2" (the second training seed).
 func (m ModelSpec) Name() string {
 	n := fmt.Sprintf("models/%s-%s-L%d", m.Graph, m.Conv, m.Layers)
 	if a := m.arch(); a != models.ArchReference {
 		n += "-" + string(a)
 	}
 	if m.Steps > 0 {
-		return n + fmt.Sprintf("-S%d", m.Steps)
+		n += fmt.Sprintf("-S%d", m.Steps)
+	} else {
+		n += fmt.Sprintf("-E%d", m.Epochs)
 	}
-	return n + fmt.Sprintf("-E%d", m.Epochs)
+	if m.Replicate > 0 {
+		n += fmt.Sprintf("-seed%d", m.Replicate+1)
+	}
+	return n
 }
 
-// Key returns the cache key of the network.
-func (m ModelSpec) Key() (string, error) {
+// Key returns the cache key of the network trained by the code of fingerprint code
+// (experiments.CodeState): a change of the code it depends on retrains it.
+func (m ModelSpec) Key(code string) (string, error) {
 	m.Arch = m.arch()
 	return experiments.Key(struct {
-		Version int       `json:"version"`
-		Spec    ModelSpec `json:"spec"`
-	}{codeVersion, m})
+		Code string    `json:"code"`
+		Spec ModelSpec `json:"spec"`
+	}{code, m})
 }
 
 // RunSpec returns the run spec of the network on grid g of the simulator configuration cfg
@@ -116,7 +122,9 @@ type ModelRecord struct {
 	FinalLoss float64   `json:"final_loss"`       // loss of the last step
 	Seconds   float64   `json:"seconds"`          // wall time of the training (all sessions)
 	Params    int       `json:"params"`           // number of learnable values
-	Commit    string    `json:"commit,omitempty"` // repository state of the run that trained it
+	Commit    string    `json:"commit,omitempty"` // the code state that trained it (CodeState.Commit)
+	// Fingerprint is the fingerprint of the code that trained it (CodeState.Fingerprint).
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // trainedNet returns the network of spec with its EMA weights, from the cache or trained on
@@ -127,7 +135,7 @@ func (r *runner) trainedNet(ctx context.Context, ms ModelSpec) (*models.DMP, Mod
 	if net, ok := r.nets[name]; ok {
 		return net, r.records[name], nil
 	}
-	key, err := ms.Key()
+	key, err := ms.Key(r.code.Fingerprint)
 	if err != nil {
 		return nil, ModelRecord{}, err
 	}
@@ -199,7 +207,7 @@ func (r *runner) trainedNet(ctx context.Context, ms ModelSpec) (*models.DMP, Mod
 		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
 	}
 	rec = ModelRecord{Spec: ms, Steps: res.Steps, FinalLoss: res.Loss, Seconds: before + time.Since(start).Seconds(),
-		Params: net.Params().Count(), Commit: r.env.Commit}
+		Params: net.Params().Count(), Commit: r.code.Commit, Fingerprint: r.code.Fingerprint}
 	if err := tr.EMA().CopyTo(net.Params()); err != nil {
 		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: EMA weights: %w", name, err)
 	}

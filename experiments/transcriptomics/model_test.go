@@ -32,9 +32,9 @@ func TestModelSpec_Arch(t *testing.T) {
 	unset.Arch = ""
 	ncgn := ms
 	ncgn.Arch = models.ArchNCGN
-	k, _ := ms.Key()
-	ku, _ := unset.Key()
-	kn, err := ncgn.Key()
+	k, _ := ms.Key("code")
+	ku, _ := unset.Key("code")
+	kn, err := ncgn.Key("code")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,27 +50,28 @@ func TestModelSpec_Arch(t *testing.T) {
 	}
 }
 
-// TestModelSpec_KeysUnchanged pins the cache keys of two networks to the values the code gave
-// before the networks were built through package spec (computed at main 695449b, the reference
-// architecture the default), so that cached networks and cells are
-// reused, not retrained.
-func TestModelSpec_KeysUnchanged(t *testing.T) {
+// TestModelSpec_KeyFollowsCode: a network's cache key changes with the fingerprint of the code
+// that trains it (so a changed layer retrains it) and with its training seed, whose network
+// also gets its own name; the first seed keeps the plain name.
+func TestModelSpec_KeyFollowsCode(t *testing.T) {
 	p := Presets()[experiments.Small]
-	for _, tc := range []struct {
-		m    ModelSpec
-		name string
-		key  string
-	}{
-		{Table3Model(p, DeriveSeeds(1), graphs.DMP, models.GCN), "models/dmp-gcn-L3-S2000", "9291cc6133e34cd3704003d069212c6c9539a70ec0cfcc78c3c7f6993984756e"},
-		{Figure11Model(p, DeriveSeeds(2), graphs.KNN, 8), "models/knn-gcn-L8-S600", "6c60e10a6a83831cc4cc99bfc77185fa4945ca4a4bb18db3ae09f564666589e7"},
-	} {
-		k, err := tc.m.Key()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tc.m.Name() != tc.name || k != tc.key {
-			t.Errorf("%s: key %s, want %s %s", tc.m.Name(), k, tc.name, tc.key)
-		}
+	first := Table3Model(p, DeriveSeeds(1), graphs.DMP, models.GCN)
+	second := Table3Model(p, DeriveSeeds(1).ForReplicate(1), graphs.DMP, models.GCN)
+	k1, _ := first.Key("aaa")
+	k1again, _ := first.Key("aaa")
+	k1other, _ := first.Key("bbb")
+	k2, err := second.Key("aaa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k1 != k1again || k1 == k1other || k1 == k2 {
+		t.Errorf("keys: %s, again %s, other code %s, second seed %s", k1, k1again, k1other, k2)
+	}
+	if first.Name() != "models/dmp-gcn-L3-S2000" || second.Name() != "models/dmp-gcn-L3-S2000-seed2" {
+		t.Errorf("names %s and %s", first.Name(), second.Name())
+	}
+	if second.InitSeed == first.InitSeed || second.TrainSeed == first.TrainSeed || second.DataSeed != first.DataSeed {
+		t.Errorf("second seed: init %d, training %d, data %d; first %d, %d, %d", second.InitSeed, second.TrainSeed, second.DataSeed, first.InitSeed, first.TrainSeed, first.DataSeed)
 	}
 }
 

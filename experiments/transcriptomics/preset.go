@@ -37,6 +37,11 @@ type Preset struct {
 	EulerSteps  int `json:"euler_steps"`
 	SampleBatch int `json:"sample_batch"`
 
+	// BootstrapReps is the number of resamples of the test samples on which each cell's W2 is
+	// also computed (the same resamples for every method and seed of a task, so that two
+	// methods are compared paired); 0 computes none.
+	BootstrapReps int `json:"bootstrap_reps"`
+
 	// Figure 11: the layer counts, and the training of each of its models (exactly one of
 	// Fig11Epochs and Fig11Steps is set).
 	Fig11Layers []int `json:"fig11_layers"`
@@ -55,13 +60,13 @@ type Preset struct {
 //   - paper: the paper's sizes and the reference's hyper-parameters: 10000 / 2000 / 500
 //     simulations, 300 epochs at batch 128, 200 Euler steps, Figure 11 at 2 ... 64 layers.
 func Presets() map[experiments.Scale]Preset {
-	common := Preset{Width: 32, Layers: 3, K: 5, LR: 1e-3, Warmup: 10, EMADecay: 0.95}
+	common := Preset{Width: 32, Layers: 3, K: 5, LR: 1e-3, Warmup: 10, EMADecay: 0.95, BootstrapReps: 200}
 	smoke, small, paper := common, common, common
 
 	smoke.Scale = experiments.Smoke
 	smoke.TrainSamples, smoke.TestSamples, smoke.KnockoutSamples, smoke.FloorSamples = 16, 6, 6, 6
 	smoke.Steps, smoke.BatchSize = 2, 8
-	smoke.EulerSteps, smoke.SampleBatch = 2, 8
+	smoke.EulerSteps, smoke.SampleBatch, smoke.BootstrapReps = 2, 8, 10
 	smoke.Fig11Layers, smoke.Fig11Steps = []int{1, 2}, 1
 
 	small.Scale = experiments.Small

@@ -3,14 +3,15 @@ package transcriptomics
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	st "github.com/ncgn/ncgn/datasets/transcriptomics"
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/stats"
 	"github.com/ncgn/ncgn/graphs"
 	"github.com/ncgn/ncgn/metrics"
+	"github.com/ncgn/ncgn/models"
 )
 
 // CellRecord is what the cache keeps for one cell.
@@ -19,8 +20,14 @@ type CellRecord struct {
 	Samples int     `json:"samples"` // generated (= test) samples scored
 	Seconds float64 `json:"seconds"` // wall time of the generation and the scoring
 	Model   string  `json:"model,omitempty"`
-	// Commit is the repository state of the run that computed the cell (Env.Commit).
-	Commit string `json:"commit,omitempty"`
+	// Commit and Fingerprint are the code state that computed the cell (experiments.CodeState).
+	Commit      string `json:"commit,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	// Replicate is the training seed (Seeds.Replicate) the cell was computed with.
+	Replicate int `json:"replicate,omitempty"`
+	// Boot holds the W2 on Preset.BootstrapReps resamples of the test samples, the same
+	// resamples for every method and replicate of a task (bootSeed).
+	Boot []float64 `json:"boot,omitempty"`
 	// ByTask holds per-task scores of a reference cell (ignoreCell), by task Key.
 	ByTask map[string]Scores `json:"by_task,omitempty"`
 }
@@ -62,34 +69,47 @@ func CellNames(p Preset) []string {
 	return out
 }
 
-// sampleKey is the part of a cell's cache key that fixes its test data and its sampling.
+// sampleKey is the part of a cell's cache key that fixes its test data, its sampling and the
+// code that computes it.
 type sampleKey struct {
-	Version      int   `json:"version"`
-	TrainSamples int   `json:"train_samples"` // the normalisation table comes from the training set
-	TrainSeed    int64 `json:"train_seed"`
-	TestSamples  int   `json:"test_samples"`
-	TestSeed     int64 `json:"test_seed"`
-	Knockout     int   `json:"knockout_samples"`
-	KnockoutSeed int64 `json:"knockout_seed"`
-	FloorSamples int   `json:"floor_samples"`
-	FloorSeed    int64 `json:"floor_seed"`
-	EulerSteps   int   `json:"euler_steps"`
-	SamplingSeed int64 `json:"sampling_seed"`
+	Code          string `json:"code"`          // experiments.CodeState.Fingerprint
+	TrainSamples  int    `json:"train_samples"` // the normalisation table comes from the training set
+	TrainSeed     int64  `json:"train_seed"`
+	TestSamples   int    `json:"test_samples"`
+	TestSeed      int64  `json:"test_seed"`
+	Knockout      int    `json:"knockout_samples"`
+	KnockoutSeed  int64  `json:"knockout_seed"`
+	FloorSamples  int    `json:"floor_samples"`
+	FloorSeed     int64  `json:"floor_seed"`
+	EulerSteps    int    `json:"euler_steps"`
+	SamplingSeed  int64  `json:"sampling_seed"`
+	Replicate     int    `json:"replicate"`
+	BootstrapReps int    `json:"bootstrap_reps"`
 }
 
-func (r *runner) sampleKey() sampleKey {
-	return sampleKey{Version: codeVersion, TrainSamples: r.p.TrainSamples, TrainSeed: r.seeds.Train,
+func (r *runner) sampleKey(rep Seeds) sampleKey {
+	return sampleKey{Code: r.code.Fingerprint, TrainSamples: r.p.TrainSamples, TrainSeed: r.seeds.Train,
 		TestSamples: r.p.TestSamples, TestSeed: r.seeds.Test, Knockout: r.p.KnockoutSamples, KnockoutSeed: r.seeds.Knockout,
-		FloorSamples: r.p.FloorSamples, FloorSeed: r.seeds.Floor, EulerSteps: r.p.EulerSteps, SamplingSeed: r.seeds.Sampling}
+		FloorSamples: r.p.FloorSamples, FloorSeed: r.seeds.Floor, EulerSteps: r.p.EulerSteps, SamplingSeed: rep.Sampling,
+		Replicate: rep.Replicate, BootstrapReps: r.p.BootstrapReps}
 }
 
-// cellKey returns the cache key of a cell: its name, the sampling key and the key of the
-// network it uses (empty for the random baseline and the floor).
-func (r *runner) cellKey(name string, model *ModelSpec) (string, error) {
+// entryName is the cache name of a cell's replicate: the cell's name for the first, with
+// "/seedK" appended for the K-th.
+func entryName(name string, rep Seeds) string {
+	if rep.Replicate == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s/seed%d", name, rep.Replicate+1)
+}
+
+// cellKey returns the cache key of a cell's replicate: its name, the sampling key and the key
+// of the network it uses (empty for the random baseline and the floor).
+func (r *runner) cellKey(name string, rep Seeds, model *ModelSpec) (string, error) {
 	mk := ""
 	if model != nil {
 		var err error
-		if mk, err = model.Key(); err != nil {
+		if mk, err = model.Key(r.code.Fingerprint); err != nil {
 			return "", err
 		}
 	}
@@ -97,17 +117,17 @@ func (r *runner) cellKey(name string, model *ModelSpec) (string, error) {
 		Cell   string    `json:"cell"`
 		Sample sampleKey `json:"sample"`
 		Model  string    `json:"model"`
-	}{name, r.sampleKey(), mk})
+	}{name, r.sampleKey(rep), mk})
 }
 
-// cached returns the cached record of a cell, if any.
-func (r *runner) cached(name string, model *ModelSpec) (CellRecord, bool, error) {
-	key, err := r.cellKey(name, model)
+// cached returns the cached record of a cell's replicate, if any.
+func (r *runner) cached(name string, rep Seeds, model *ModelSpec) (CellRecord, bool, error) {
+	key, err := r.cellKey(name, rep, model)
 	if err != nil {
 		return CellRecord{}, false, err
 	}
 	var rec CellRecord
-	ok, err := r.cache.Load(name, key, &rec)
+	ok, err := r.cache.Load(entryName(name, rep), key, &rec)
 	if err != nil {
 		r.env.Logf("warning: %v; computing it again", err)
 		return CellRecord{}, false, nil
@@ -115,62 +135,66 @@ func (r *runner) cached(name string, model *ModelSpec) (CellRecord, bool, error)
 	return rec, ok, nil
 }
 
-// store caches the record of a cell.
-func (r *runner) store(name string, model *ModelSpec, rec CellRecord) error {
-	key, err := r.cellKey(name, model)
+// store caches the record of a cell's replicate.
+func (r *runner) store(name string, rep Seeds, model *ModelSpec, rec CellRecord) error {
+	key, err := r.cellKey(name, rep, model)
 	if err != nil {
 		return err
 	}
-	return r.cache.Store(name, key, rec)
+	return r.cache.Store(entryName(name, rep), key, rec)
 }
 
-// computeTable3 computes the wanted Table 3 cells that are not cached yet, in CellNames
-// order, caching each as soon as it is done.
+// computeTable3 computes the wanted Table 3 cells that are not cached yet, replicate after
+// replicate, in CellNames order, caching each as soon as it is done. The floor and the
+// perfect generator that ignores the condition depend on the data only: one replicate.
 func (r *runner) computeTable3(ctx context.Context, want map[string]bool) error {
 	if want[floorCell] {
-		if err := r.computeCell(ctx, floorCell, nil, func() (CellRecord, error) { return r.floor(ctx) }); err != nil {
+		if err := r.computeCell(ctx, floorCell, r.seeds, nil, func() (CellRecord, error) { return r.floor(ctx) }); err != nil {
 			return err
 		}
 	}
 	if want[ignoreCell] {
-		if err := r.computeCell(ctx, ignoreCell, nil, func() (CellRecord, error) { return r.ignoreCondition(ctx) }); err != nil {
+		if err := r.computeCell(ctx, ignoreCell, r.seeds, nil, func() (CellRecord, error) { return r.ignoreCondition(ctx) }); err != nil {
 			return err
 		}
 	}
-	for _, m := range Methods() {
-		for _, task := range st.Tasks() {
-			name := table3Cell(task, m)
-			if !want[name] {
-				continue
-			}
-			if m.Random {
-				err := r.computeCell(ctx, name, nil, func() (CellRecord, error) { return r.random(ctx, task) })
+	for _, rep := range r.reps {
+		for _, m := range Methods() {
+			for _, task := range st.Tasks() {
+				name := table3Cell(task, m)
+				if !want[name] {
+					continue
+				}
+				if m.Random {
+					err := r.computeCell(ctx, name, rep, nil, func() (CellRecord, error) { return r.random(ctx, task, rep) })
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				spec := Table3Model(r.p, rep, m.Graph, m.Conv)
+				err := r.computeCell(ctx, name, rep, &spec, func() (CellRecord, error) { return r.modelCell(ctx, spec, task, rep) })
 				if err != nil {
 					return err
 				}
-				continue
-			}
-			spec := Table3Model(r.p, r.seeds, m.Graph, m.Conv)
-			err := r.computeCell(ctx, name, &spec, func() (CellRecord, error) { return r.modelCell(ctx, spec, task) })
-			if err != nil {
-				return err
 			}
 		}
 	}
 	return nil
 }
 
-// computeCell reuses the cached record of a cell or computes and caches it.
-func (r *runner) computeCell(ctx context.Context, name string, model *ModelSpec, compute func() (CellRecord, error)) error {
+// computeCell reuses the cached record of a cell's replicate or computes and caches it.
+func (r *runner) computeCell(ctx context.Context, name string, rep Seeds, model *ModelSpec, compute func() (CellRecord, error)) error {
+	entry := entryName(name, rep)
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("transcriptomics: stopped before cell %s: %w", name, err)
+		return fmt.Errorf("transcriptomics: stopped before cell %s: %w", entry, err)
 	}
-	rec, ok, err := r.cached(name, model)
+	rec, ok, err := r.cached(name, rep, model)
 	if err != nil {
 		return err
 	}
 	if ok {
-		r.env.Logf("%s: reused from the cache", name)
+		r.env.Logf("%s: reused from the cache", entry)
 		return nil
 	}
 	// Simulate the data and train (or load) the network first: a cell's time is its own
@@ -188,15 +212,15 @@ func (r *runner) computeCell(ctx context.Context, name string, model *ModelSpec,
 	if err != nil {
 		return err
 	}
-	rec.Seconds, rec.Commit = time.Since(start).Seconds(), r.env.Commit
-	if err := r.store(name, model, rec); err != nil {
+	rec.Seconds, rec.Commit, rec.Fingerprint, rec.Replicate = time.Since(start).Seconds(), r.code.Commit, r.code.Fingerprint, rep.Replicate
+	if err := r.store(name, rep, model, rec); err != nil {
 		return err
 	}
-	r.computed[name] = true
+	r.computed[entry] = true
 	if rec.ByTask != nil {
-		r.env.Logf("%s: %d tasks scored [%s]", name, len(rec.ByTask), experiments.FormatSeconds(rec.Seconds))
+		r.env.Logf("%s: %d tasks scored [%s]", entry, len(rec.ByTask), experiments.FormatSeconds(rec.Seconds))
 	} else {
-		r.env.Logf("%s: W2 %.4f, generated entries %.4f [%s]", name, rec.W2, rec.W2Generated, experiments.FormatSeconds(rec.Seconds))
+		r.env.Logf("%s: W2 %.4f, generated entries %.4f [%s]", entry, rec.W2, rec.W2Generated, experiments.FormatSeconds(rec.Seconds))
 	}
 	return nil
 }
@@ -251,8 +275,8 @@ func (r *runner) ignoreCondition(ctx context.Context) (CellRecord, error) {
 	return rec, nil
 }
 
-// random scores the random baseline on a task.
-func (r *runner) random(ctx context.Context, task st.Task) (CellRecord, error) {
+// random scores the random baseline on a task with the sampling seed of replicate rep.
+func (r *runner) random(ctx context.Context, task st.Task, rep Seeds) (CellRecord, error) {
 	data, err := r.loadData(ctx)
 	if err != nil {
 		return CellRecord{}, err
@@ -262,20 +286,25 @@ func (r *runner) random(ctx context.Context, task st.Task) (CellRecord, error) {
 	if err != nil {
 		return CellRecord{}, err
 	}
-	gen, err := RandomSamples(len(truth), g.Nodes()*st.NumGenes, r.seeds.Sampling+int64(task), cond)
+	gen, err := RandomSamples(len(truth), g.Nodes()*st.NumGenes, rep.Sampling+int64(task), cond)
 	if err != nil {
 		return CellRecord{}, err
 	}
-	return score(task, g, gen, truth, masks, "")
+	rec, err := score(task, g, gen, truth, masks, "")
+	if err != nil {
+		return CellRecord{}, err
+	}
+	return rec, r.bootstrap(&rec, task, g, gen, truth)
 }
 
-// modelCell generates a task with the network of spec and scores it.
-func (r *runner) modelCell(ctx context.Context, spec ModelSpec, task st.Task) (CellRecord, error) {
+// modelCell generates a task with the network of spec and the sampling seed of replicate rep
+// and scores it.
+func (r *runner) modelCell(ctx context.Context, spec ModelSpec, task st.Task, rep Seeds) (CellRecord, error) {
 	net, _, err := r.trainedNet(ctx, spec)
 	if err != nil {
 		return CellRecord{}, err
 	}
-	gen, truth, masks, err := r.generateTask(ctx, net, spec, task)
+	gen, truth, masks, err := r.generateTask(ctx, net, spec, task, rep)
 	if err != nil {
 		return CellRecord{}, err
 	}
@@ -284,7 +313,41 @@ func (r *runner) modelCell(ctx context.Context, spec ModelSpec, task st.Task) (C
 		return CellRecord{}, err
 	}
 	g, _, _ := data.TaskSet(task)
-	return score(task, g, gen, truth, masks, spec.Name())
+	rec, err := score(task, g, gen, truth, masks, spec.Name())
+	if err != nil {
+		return CellRecord{}, err
+	}
+	return rec, r.bootstrap(&rec, task, g, gen, truth)
+}
+
+// bootSeed fixes the resamples of a task's test samples: the same for every method and
+// replicate, so that their W2 on resample j are paired.
+func (r *runner) bootSeed(task st.Task) uint64 {
+	return uint64(r.seeds.Test)<<8 ^ uint64(task+1)
+}
+
+// bootstrap sets rec.Boot to the W2 of gen against truth on each of the preset's resamples of
+// the test samples (sample j's generated and true values drawn together).
+func (r *runner) bootstrap(rec *CellRecord, task st.Task, g st.Grid, gen, truth [][]float64) error {
+	if r.p.BootstrapReps < 2 {
+		return nil
+	}
+	d, err := task.Divisor(g)
+	if err != nil {
+		return fmt.Errorf("transcriptomics: %w", err)
+	}
+	_, _, boot, err := stats.Bootstrap(len(gen), r.p.BootstrapReps, r.bootSeed(task), func(idx []int) (float64, error) {
+		gi, ti := make([][]float64, len(idx)), make([][]float64, len(idx))
+		for k, j := range idx {
+			gi[k], ti[k] = gen[j], truth[j]
+		}
+		return metrics.FlattenedW2(gi, ti, float64(d))
+	})
+	if err != nil {
+		return fmt.Errorf("transcriptomics: task %q: %w", task.Name(), err)
+	}
+	rec.Boot = boot
+	return nil
 }
 
 // score computes the Scores of a task's samples with the task's divisor.
@@ -324,29 +387,27 @@ func (r *runner) table3() (*experiments.Table, error) {
 	}
 	var compute float64
 	models := map[string]ModelRecord{}
-	commits := map[string]int{}
+	recs := map[string][]CellRecord{}
 	for _, task := range st.Tasks() {
 		for _, m := range Methods() {
 			name := table3Cell(task, m)
 			paper := PaperTable3[task][m.Key()]
 			cell := experiments.Cell{Row: task.Key(), Column: m.Key(), Paper: &paper, Name: name, Values: map[string]float64{}}
-			var spec *ModelSpec
-			if !m.Random {
-				s := Table3Model(r.p, r.seeds, m.Graph, m.Conv)
-				spec = &s
+			model := func(rep Seeds) *ModelSpec {
+				if m.Random {
+					return nil
+				}
+				s := Table3Model(r.p, rep, m.Graph, m.Conv)
+				return &s
 			}
-			rec, ok, err := r.cached(name, spec)
+			rs, err := r.replicates(name, model)
 			if err != nil {
 				return nil, err
 			}
-			if ok {
-				cell.Values["w2"], cell.Values["w2_generated"] = rec.W2, rec.W2Generated
-				if rec.PairedRMSE != nil {
-					cell.Values["paired_rmse"] = *rec.PairedRMSE
-				}
-				cell.Seconds, cell.Cached, compute = rec.Seconds, !r.computed[name], compute+rec.Seconds
-				commits[rec.Commit]++
-				if spec != nil {
+			recs[name] = rs
+			compute += r.fill(&cell, rs, "w2", "w2_generated", "paired_rmse")
+			for _, rec := range rs {
+				if spec := model(r.reps[rec.Replicate]); spec != nil {
 					if mr, ok := r.modelRecord(*spec); ok {
 						models[spec.Name()] = mr
 					}
@@ -357,53 +418,51 @@ func (r *runner) table3() (*experiments.Table, error) {
 	}
 	for _, mr := range models {
 		compute += mr.Seconds
-		commits[mr.Commit]++
 	}
-	floor, haveFloor, err := r.cached(floorCell, nil)
+	if err := r.table3Comparisons(t, recs); err != nil {
+		return nil, err
+	}
+	floor, haveFloor, err := r.cached(floorCell, r.seeds, nil)
 	if err != nil {
 		return nil, err
 	}
 	if haveFloor {
 		compute += floor.Seconds
-		commits[floor.Commit]++
 	}
-	ignore, haveIgnore, err := r.cached(ignoreCell, nil)
+	ignore, haveIgnore, err := r.cached(ignoreCell, r.seeds, nil)
 	if err != nil {
 		return nil, err
 	}
 	if haveIgnore {
 		compute += ignore.Seconds
-		commits[ignore.Commit]++
 	}
 	t.Meta = r.meta(compute + r.simulated)
 	t.Notes = r.table3Notes(floor, haveFloor, models)
 	if haveIgnore {
 		t.Notes = append(t.Notes, ignoreNote(ignore))
 	}
-	if len(commits) > 0 {
-		t.Notes = append(t.Notes, provenance(commits))
-	}
 	return t, nil
 }
 
-// provenance says at which commits the cells and networks of a table were computed (a run
-// reuses cached cells, which may come from earlier commits); n counts cells and networks per
-// commit.
-func provenance(n map[string]int) string {
-	keys := make([]string, 0, len(n))
-	for k := range n {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		c := k
-		if c == "" {
-			c = "unrecorded"
+// table3Comparisons adds, for every task and layer, the paired comparisons of the graphs the
+// paper compares: DMP against kNN and fully connected, and kNN against fully connected.
+func (r *runner) table3Comparisons(t *experiments.Table, recs map[string][]CellRecord) error {
+	for _, task := range st.Tasks() {
+		for _, c := range []models.Conv{models.GCN, models.GAT} {
+			for _, pair := range [][2]graphs.Kind{{graphs.DMP, graphs.KNN}, {graphs.DMP, graphs.Full}, {graphs.KNN, graphs.Full}} {
+				a, b := Method{Graph: pair[0], Conv: c}, Method{Graph: pair[1], Conv: c}
+				pa, pb := PaperTable3[task][a.Key()], PaperTable3[task][b.Key()]
+				cmp, ok, err := compare(task.Key()+"/"+a.Key(), task.Key()+"/"+b.Key(), recs[table3Cell(task, a)], recs[table3Cell(task, b)], &pa, &pb)
+				if err != nil {
+					return err
+				}
+				if ok {
+					t.Comparisons = append(t.Comparisons, cmp)
+				}
+			}
 		}
-		parts[i] = fmt.Sprintf("`%s` (%d)", c, n[k])
 	}
-	return "Computed at commit: " + strings.Join(parts, ", ") + " (number of cells and networks; cached ones keep the commit of the run that computed them)."
+	return nil
 }
 
 // ignoreNote states the scores of the perfect generator that ignores the condition.
@@ -426,7 +485,7 @@ func (r *runner) modelRecord(spec ModelSpec) (ModelRecord, bool) {
 	if rec, ok := r.records[spec.Name()]; ok {
 		return rec, true
 	}
-	key, err := spec.Key()
+	key, err := spec.Key(r.code.Fingerprint)
 	if err != nil {
 		return ModelRecord{}, false
 	}
@@ -471,7 +530,7 @@ func (r *runner) table3Notes(floor CellRecord, haveFloor bool, trained map[strin
 				continue
 			}
 			s := Table3Model(p, r.seeds, m.Graph, m.Conv)
-			if mr, ok := trained[s.Name()]; ok {
+			if mr, ok := trained[s.Name()]; ok { // the first seed's network
 				parts = append(parts, fmt.Sprintf("%s %s (final loss %.3f, %d parameters)", m.Title(), experiments.FormatSeconds(mr.Seconds), mr.FinalLoss, mr.Params))
 			}
 		}
