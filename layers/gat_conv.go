@@ -89,11 +89,30 @@ func withSelfLoops(e *graphs.Edges, n int) (src, dst []int, err error) {
 	return src, dst, nil
 }
 
+// Attention is what a GATConv attends with: Alpha[k] is alpha_ij of the k-th edge
+// Src[k] = j -> Dst[k] = i of the layer's edge list (the input edges without self loops, then
+// one self loop per node, in node order). For every node i the alpha_ij over its incoming edges
+// sum to 1.
+//
+// Shapes: Alpha [len(Src), 1].
+type Attention struct {
+	Alpha    *gorgonia.Node
+	Src, Dst []int
+}
+
 // Forward computes the attention layer over the edges.
 func (l *GATConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgonia.Node, error) {
+	out, _, err := l.ForwardAttention(s, x, e)
+	return out, err
+}
+
+// ForwardAttention is Forward that also returns the attention coefficients (a node of the same
+// graph: fetch it with Scope.Run to read them, e.g. to plot attention against distance as the
+// paper's Figure 3 does). The output is the same node Forward builds.
+func (l *GATConv) ForwardAttention(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgonia.Node, *Attention, error) {
 	wrap := func(err error) error { return fmt.Errorf("layers: GATConv %q: %w", l.W.Name, err) }
 	if x.Dims() != 2 || x.Shape()[1] != l.cfg.In {
-		return nil, wrap(fmt.Errorf("input %v, want [n, %d]: %w", x.Shape(), l.cfg.In, ErrShape))
+		return nil, nil, wrap(fmt.Errorf("input %v, want [n, %d]: %w", x.Shape(), l.cfg.In, ErrShape))
 	}
 	n := x.Shape()[0]
 	loops, err := engine.Memoize(engine.ArenaOf(x.Graph()), edgesKey{e, n, "self-loops"}, func() ([2][]int, error) {
@@ -101,43 +120,46 @@ func (l *GATConv) Forward(s *Scope, x *gorgonia.Node, e *graphs.Edges) (*gorgoni
 		return [2][]int{src, dst}, err
 	})
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	src, dst := loops[0], loops[1]
 	h, err := ops.MatMul(x, s.Param(l.W))
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	as, err := ops.MatMul(h, s.Param(l.ASrc)) // [n, 1]
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	ad, err := ops.MatMul(h, s.Param(l.ADst))
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	es, err := ops.Gather(as, src)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	ed, err := ops.Gather(ad, dst)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	z, err := engine.Add(es, ed)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	if z, err = ops.LeakyReLU(z, l.cfg.NegativeSlope); err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	alpha, err := ops.SegmentSoftmax(z, dst, n)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
 	out, err := ops.EdgeAggregate(alpha, h, src, dst, n)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, nil, wrap(err)
 	}
-	return ops.AddBias(out, s.Param(l.B))
+	if out, err = ops.AddBias(out, s.Param(l.B)); err != nil {
+		return nil, nil, wrap(err)
+	}
+	return out, &Attention{Alpha: alpha, Src: src, Dst: dst}, nil
 }

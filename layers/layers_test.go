@@ -459,3 +459,61 @@ func TestBatchNorm_Float32GradientsMatchFloat64(t *testing.T) {
 		}
 	}
 }
+
+// TestGATConv_Attention checks the exposed attention: it sums to 1 over each node's incoming
+// edges (self loop included), matches the hand-computed softmax, and the output of
+// ForwardAttention is Forward's.
+func TestGATConv_Attention(t *testing.T) {
+	ps, _ := NewParams(tensor.Float64, 13)
+	x := inputParam(t, ps, 5, 3)
+	l, err := NewGATConv(ps, "gat", GATConfig{In: 3, Out: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := testEdges()
+	s := NewScope(ps, false)
+	out, att, err := l.ForwardAttention(s, s.Param(x), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Run(nil, out, att.Alpha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alpha := engine.ToFloat64s(res.Values[1])
+	if len(alpha) != len(att.Src) || len(att.Src) != len(att.Dst) {
+		t.Fatalf("%d coefficients for %d edges", len(alpha), len(att.Src))
+	}
+	sum := make([]float64, 5)
+	h := matmul(x.Float64s(), 5, 3, l.W.Float64s(), 2)
+	as, ad := l.ASrc.Float64s(), l.ADst.Float64s()
+	score := func(j, i int) float64 {
+		v := h[j*2]*as[0] + h[j*2+1]*as[1] + h[i*2]*ad[0] + h[i*2+1]*ad[1]
+		if v < 0 {
+			v *= 0.2
+		}
+		return math.Exp(v)
+	}
+	z := make([]float64, 5)
+	for k := range att.Src {
+		z[att.Dst[k]] += score(att.Src[k], att.Dst[k])
+	}
+	for k, a := range alpha {
+		sum[att.Dst[k]] += a
+		if want := score(att.Src[k], att.Dst[k]) / z[att.Dst[k]]; math.Abs(a-want) > 1e-12 {
+			t.Errorf("edge %d (%d -> %d): alpha %v, want %v", k, att.Src[k], att.Dst[k], a, want)
+		}
+	}
+	for i, v := range sum {
+		if math.Abs(v-1) > 1e-12 {
+			t.Errorf("node %d: attention sums to %v, want 1", i, v)
+		}
+	}
+	_, want := scopeLoss(t, ps, false, func(s *Scope) (*gorgonia.Node, error) { return l.Forward(s, s.Param(x), e) }, nil)
+	got := engine.ToFloat64s(res.Values[0])
+	for k := range want {
+		if got[k] != want[k] {
+			t.Fatalf("ForwardAttention output %v, Forward %v", got, want)
+		}
+	}
+}
