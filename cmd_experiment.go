@@ -12,12 +12,13 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/analysis"
 	"github.com/ncgn/ncgn/experiments/transcriptomics"
 )
 
 // experimentRegistry lists the experiments that `ncgn experiment` runs, one per paper section.
 func experimentRegistry() (*experiments.Registry, error) {
-	return experiments.NewRegistry(transcriptomics.Experiment())
+	return experiments.NewRegistry(analysis.Experiment(), transcriptomics.Experiment())
 }
 
 func init() {
