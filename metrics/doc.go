@@ -9,6 +9,10 @@
 // distances with means; Euclidean matching cost / n); Pairwise, MMD, COV, OneNNA and Evaluate
 // compare a generated set with a reference set. Every Result states its convention.
 //
+// Transport solves exact optimal transport between histograms of any sizes and masses
+// (successive shortest paths); GromovWasserstein computes the square-loss Gromov-Wasserstein
+// discrepancy by POT's conditional-gradient solver with exact line search, on top of it.
+//
 // Parallel kernels (EuclideanCost, Pairwise) split work by output index and never reduce
 // across goroutines, so results do not depend on GOMAXPROCS. Bad input returns an error
 // wrapping ErrShape or ErrValue and naming the set, sample and coordinate at fault; nothing

@@ -345,18 +345,19 @@ func (r *runner) figure3(ctx context.Context) error {
 	for ti, task := range fig3Tasks {
 		wd := a.WeightedDist[ti]
 		last := len(wd) - 1
-		if wd[last] > wd[0] {
+		// A change within 2% of the uniform attention's distance counts as flat.
+		if wd[last]-wd[0] > 0.02*a.UniformDist {
 			rises++
 		}
 		ours = append(ours, fmt.Sprintf("%s generation (loss %.3f → %.3f): attention-weighted mean distance %v at α = %v (uniform attention: %.3f)",
 			task, a.LossFirst[ti], a.LossLast[ti], fmtSlice(wd), r.p.Fig3Alphas, a.UniformDist))
 	}
-	verdict := fmt.Sprintf("The attention-weighted distance grows from the lowest to the highest noise for %d of the 2 tasks. ", rises)
+	verdict := fmt.Sprintf("The attention-weighted distance grows (by more than 2%% of the uniform attention's) from the lowest to the highest noise for %d of the 2 tasks. ", rises)
 	switch rises {
 	case 2:
 		verdict += "This agrees with the direction the paper reports (more noise, attention to more distant nodes); how sharp the shift is depends on training, which is short here."
 	case 0:
-		verdict += "Not reproduced here: at this training budget the attention does not move to distant nodes as the noise grows."
+		verdict += "Not reproduced here: at this training budget the attention stays close to uniform at every noise level and does not move to distant nodes as the noise grows (unresolved whether longer training or another parametrisation would show the paper's pattern)."
 	default:
 		verdict += "Reproduced only partly."
 	}
