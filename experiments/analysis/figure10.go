@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/stats"
 )
 
 // gwMethod describes how Figures 4 and 10 are computed.
@@ -36,7 +36,7 @@ func (r *runner) figure10(ctx context.Context) error {
 				s := seriesOf(fmt.Sprintf("α = %g", a))
 				for ki, k := range r.p.Clusters {
 					vals := g.GW[ti][pi][ai][ki]
-					sm := experiments.Summarize(vals)
+					sm := stats.Summarize(vals)
 					rows = append(rows, []string{typ, pool, ff(a), fmt.Sprint(k), ff(sm.Mean), ff(sm.Lo), ff(sm.Hi), fmt.Sprint(len(vals))})
 					s.X, s.Y = append(s.X, float64(k)), append(s.Y, sm.Mean)
 				}
@@ -115,7 +115,7 @@ func (r *runner) figure4(ctx context.Context) error {
 				pc := perCloudArgmin(g, r.p.Clusters, ti, pi, ai)
 				sorted := slices.Clone(pc)
 				slices.Sort(sorted)
-				m := experiments.Percentile(sorted, 0.5)
+				m := stats.Percentile(sorted, 0.5)
 				rows = append(rows, []string{typ, pool, ff(a), fmt.Sprint(k), ff(v), ff(m)})
 				s.X, s.Y = append(s.X, a), append(s.Y, float64(k))
 				med.X, med.Y = append(med.X, a), append(med.Y, m)
