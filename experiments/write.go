@@ -242,13 +242,7 @@ func (t *Table) rowCommits(row string) string {
 			if cm == "" {
 				continue
 			}
-			short := cm
-			if len(cm) > 12 {
-				short = cm[:12]
-				if strings.HasSuffix(cm, "+dirty") {
-					short += "+dirty"
-				}
-			}
+			short := ShortCommit(cm)
 			if !seen[short] {
 				seen[short] = true
 				out = append(out, "`"+short+"`")
@@ -259,6 +253,17 @@ func (t *Table) rowCommits(row string) string {
 		return "—"
 	}
 	return strings.Join(out, " ")
+}
+
+// ShortCommit returns a commit's first 12 characters, keeping a "+dirty" suffix.
+func ShortCommit(c string) string {
+	if len(c) <= 12 {
+		return c
+	}
+	if strings.HasSuffix(c, "+dirty") {
+		return c[:12] + "+dirty"
+	}
+	return c[:12]
 }
 
 // hasPaper reports whether any cell carries the paper's number.

@@ -101,6 +101,7 @@ type DDPM struct {
 	cfg      DDPMConfig
 	betas    []float64
 	alphaBar []float64
+	indices  []int // SamplingIndices, computed once
 }
 
 // NewDDPM returns a DDPM for cfg; zero fields take the defaults.
@@ -117,6 +118,7 @@ func NewDDPM(cfg DDPMConfig) (*DDPM, error) {
 		prod *= 1 - d.betas[i]
 		d.alphaBar[i] = prod
 	}
+	d.indices = d.SamplingIndices()
 	return d, nil
 }
 

@@ -76,7 +76,7 @@ func (d *DDPM) Levels() []schedules.NoiseLevel {
 // noise and then resets the known entries; the last evaluation (index 0) leaves the samples as
 // they are (the reference's sampler).
 func (d *DDPM) SampleStep(st *SampleState, k int, out []float64) error {
-	idx := d.SamplingIndices()
+	idx := d.indices
 	if k < 0 || k >= len(idx) {
 		return fmt.Errorf("generative: DDPM sampling step %d of %d: %w", k, len(idx), ErrValue)
 	}

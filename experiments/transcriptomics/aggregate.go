@@ -2,7 +2,9 @@ package transcriptomics
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ncgn/ncgn/experiments"
@@ -73,10 +75,10 @@ func (r *runner) fill(cell *experiments.Cell, recs []CellRecord, metricKeys ...s
 	cached := true
 	for _, rec := range recs {
 		seconds += rec.Seconds
-		if !contains(commits, rec.Commit) {
+		if !slices.Contains(commits, rec.Commit) {
 			commits = append(commits, rec.Commit)
 		}
-		if !contains(prints, rec.Fingerprint) {
+		if !slices.Contains(prints, rec.Fingerprint) {
 			prints = append(prints, rec.Fingerprint)
 		}
 		if r.computed[entryName(cell.Name, Seeds{Replicate: rec.Replicate})] {
@@ -86,15 +88,6 @@ func (r *runner) fill(cell *experiments.Cell, recs []CellRecord, metricKeys ...s
 	cell.Commit, cell.Fingerprint = strings.Join(commits, ","), strings.Join(prints, ",")
 	cell.Seconds, cell.Cached = seconds, cached
 	return seconds
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // meanBoot returns, for each bootstrap resample, the mean over replicates of their W2 on it
@@ -144,7 +137,9 @@ func compare(aName, bName string, a, b []CellRecord, pa, pb *float64) (stats.Com
 	if !boots {
 		ra, rb = nil, nil
 	}
-	c, err := stats.Paired(xa, xb, ra, rb, compareReps, uint64(len(aName))<<32^uint64(len(bName)))
+	h := fnv.New64a()
+	fmt.Fprint(h, aName, "\x00", bName)
+	c, err := stats.Paired(xa, xb, ra, rb, compareReps, h.Sum64())
 	if err != nil {
 		return stats.Comparison{}, false, fmt.Errorf("transcriptomics: comparing %s and %s: %w", aName, bName, err)
 	}
@@ -153,18 +148,11 @@ func compare(aName, bName string, a, b []CellRecord, pa, pb *float64) (stats.Com
 	return c, true, nil
 }
 
-// shortStates returns the code states as 12-character commits (with "+dirty" kept).
+// shortStates returns the code states as short commits (experiments.ShortCommit).
 func shortStates(states []string) []string {
 	out := make([]string, 0, len(states))
 	for _, s := range states {
-		short := s
-		if len(s) > 12 {
-			short = s[:12]
-			if strings.HasSuffix(s, "+dirty") {
-				short += "+dirty"
-			}
-		}
-		out = append(out, short)
+		out = append(out, experiments.ShortCommit(s))
 	}
 	if len(out) == 0 {
 		return []string{"no cell yet"}
