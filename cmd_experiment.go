@@ -13,12 +13,13 @@ import (
 
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/analysis"
+	"github.com/ncgn/ncgn/experiments/modelnet40"
 	"github.com/ncgn/ncgn/experiments/transcriptomics"
 )
 
 // experimentRegistry lists the experiments that `ncgn experiment` runs, one per paper section.
 func experimentRegistry() (*experiments.Registry, error) {
-	return experiments.NewRegistry(analysis.Experiment(), transcriptomics.Experiment())
+	return experiments.NewRegistry(modelnet40.Experiment(), transcriptomics.Experiment(), analysis.Experiment())
 }
 
 func init() {
@@ -45,20 +46,27 @@ func init() {
 
 // experimentCommand returns the subcommand that runs e.
 func experimentCommand(e experiments.Experiment) *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "scale", Value: string(experiments.Small), Usage: "`SCALE`: smoke (seconds, pipeline check), small (the committed results) or paper"},
+		&cli.StringFlag{Name: "out", Value: filepath.Join("experiments", "out"), Usage: "output `DIR`; the experiment writes into DIR/" + e.Name + " (unset: experiments/out for small, the committed results; experiments/out/SCALE for smoke and paper)"},
+		&cli.StringSliceFlag{Name: "only", Usage: "compute only the cells matching `CELL` (name, prefix or glob; repeatable)"},
+		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "base seed of every draw"},
+		&cli.IntFlag{Name: "seeds", Value: 1, Usage: "compute every cell for `N` training seeds (network initialisation, training and sampling; same data) and report means with 95 % intervals"},
+		&cli.BoolFlag{Name: "list-cells", Usage: "print the cell names of --scale and exit"},
+		&cli.BoolFlag{Name: "quiet", Usage: "no log lines and no progress bars (progress bars are shown only on a terminal)"},
+	}
+	if e.Data != "" {
+		flags = append(flags, &cli.StringFlag{Name: "data", EnvVars: []string{dataDirEnv}, Usage: e.Data})
+	}
+	for _, o := range e.Options {
+		flags = append(flags, &cli.StringFlag{Name: o.Name, Value: o.Default, Usage: o.Usage + " (" + strings.Join(o.Values, "|") + ")"})
+	}
 	return &cli.Command{
 		Name:  e.Name,
 		Usage: e.Summary + " (paper " + e.Section + ")",
 		Description: fmt.Sprintf("Writes %s into OUT/%s. --only selects cells by name, prefix or glob\n"+
 			"(see --list-cells); the tables then show every cell computed so far.", strings.Join(e.Outputs, ", "), e.Name),
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "scale", Value: string(experiments.Small), Usage: "`SCALE`: smoke (seconds, pipeline check), small (the committed results) or paper"},
-			&cli.StringFlag{Name: "out", Value: filepath.Join("experiments", "out"), Usage: "output `DIR`; the experiment writes into DIR/" + e.Name + " (unset: experiments/out for small, the committed results; experiments/out/SCALE for smoke and paper)"},
-			&cli.StringSliceFlag{Name: "only", Usage: "compute only the cells matching `CELL` (name, prefix or glob; repeatable)"},
-			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "base seed of every draw"},
-			&cli.IntFlag{Name: "seeds", Value: 1, Usage: "compute every cell for `N` training seeds (network initialisation, training and sampling; same data) and report means with 95 % intervals"},
-			&cli.BoolFlag{Name: "list-cells", Usage: "print the cell names of --scale and exit"},
-			&cli.BoolFlag{Name: "quiet", Usage: "no log lines and no progress bars (progress bars are shown only on a terminal)"},
-		},
+		Flags:        flags,
 		OnUsageError: usageError,
 		Action:       func(c *cli.Context) error { return experimentAction(c, e) },
 	}
@@ -99,7 +107,16 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 		return cli.Exit(fmt.Sprintf("%s: --out %s: %v", name, out, err), 1)
 	}
 	env := experiments.Env{Scale: scale, OutDir: dir, Only: c.StringSlice("only"), Seed: c.Int64("seed"),
-		Seeds: c.Int("seeds"), Commit: experiments.Commit(".", dir)}
+		Seeds: c.Int("seeds"), Commit: experiments.Commit(".", dir), Options: map[string]string{}}
+	if e.Data != "" {
+		env.Data = c.String("data")
+	}
+	for _, o := range e.Options {
+		env.Options[o.Name] = c.String(o.Name)
+		if _, err := e.Option(env, o.Name); err != nil {
+			return bad("%v", strings.TrimPrefix(err.Error(), "experiments: "))
+		}
+	}
 	if !c.Bool("quiet") {
 		env.Log = c.App.ErrWriter
 		if isTerminal(c.App.ErrWriter) { // no progress bars in log files

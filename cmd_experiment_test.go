@@ -39,6 +39,9 @@ func TestExperiment_BadInput(t *testing.T) {
 		{"pattern selects nothing", []string{"experiment", "transcriptomics", "--scale", "smoke", "--only", "table4", "--out", dir}, 2, "table4"},
 		{"unwritable out", []string{"experiment", "transcriptomics", "--scale", "smoke", "--out", blocker}, 1, "--out"},
 		{"no seeds", []string{"experiment", "transcriptomics", "--scale", "smoke", "--seeds", "0", "--out", dir}, 2, "--seeds 0"},
+		{"modelnet40 bad selection", []string{"experiment", "modelnet40", "--scale", "smoke", "--selection", "odd", "--out", dir}, 2, "--selection \"odd\""},
+		{"modelnet40 missing data", []string{"experiment", "modelnet40", "--scale", "smoke", "--data", filepath.Join(dir, "none"), "--out", dir}, 1, "ModelNet40 data missing"},
+		{"modelnet40 no data flag on transcriptomics", []string{"experiment", "transcriptomics", "--data", dir}, 2, "USAGE"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,6 +50,18 @@ func TestExperiment_BadInput(t *testing.T) {
 				t.Fatalf("%v: exit %d (want %d), output lacks %q:\n%s", tc.args, code, tc.code, tc.want, out)
 			}
 		})
+	}
+}
+
+func TestExperiment_ListCellsModelNet40(t *testing.T) {
+	out, code := runApp("experiment", "modelnet40", "--scale", "smoke", "--list-cells")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, c := range []string{"table1/random", "table1/gcn-long-short", "table1/gat-dmp", "table2/gat-dmp-relu", "table2/gat-dmp-exp-reference-orientation"} {
+		if !strings.Contains(out, c+"\n") {
+			t.Errorf("--list-cells lacks %s:\n%s", c, out)
+		}
 	}
 }
 

@@ -24,6 +24,37 @@ type Experiment struct {
 	Cells func(Scale) ([]string, error)
 	// Run computes the selected cells (reusing cached ones) and writes the outputs.
 	Run func(ctx context.Context, env Env) error
+	// Data, if set, says what the experiment reads (the usage of its --data flag); empty: it
+	// makes its own data and has no --data flag.
+	Data string
+	// Options are the experiment's own choices (each a --NAME flag), read from Env.Options.
+	Options []Option
+}
+
+// Option is a named choice of an experiment among fixed values, e.g. the test selection.
+type Option struct {
+	Name    string   // the flag name, e.g. "selection"
+	Usage   string   // what it chooses
+	Values  []string // the allowed values
+	Default string   // one of Values
+}
+
+// Option returns the value of option name in env (its default when not given).
+func (e Experiment) Option(env Env, name string) (string, error) {
+	for _, o := range e.Options {
+		if o.Name != name {
+			continue
+		}
+		v, ok := env.Options[name]
+		if !ok || v == "" {
+			return o.Default, nil
+		}
+		if !slices.Contains(o.Values, v) {
+			return "", fmt.Errorf("experiments: --%s %q: want one of %s: %w", name, v, strings.Join(o.Values, ", "), ErrConfig)
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("experiments: experiment %s has no option %q: %w", e.Name, name, ErrConfig)
 }
 
 // Env is what a run of an experiment receives from the command line.
@@ -40,6 +71,12 @@ type Env struct {
 	// Code is the state of the code that computes the cells (CodeOf); an experiment computes it
 	// itself when it is empty.
 	Code CodeState
+	// Data is the data folder given on the command line (--data); "" lets the experiment look
+	// in its default places.
+	Data string
+	// Options holds the values of the experiment's options (Experiment.Options) given on the
+	// command line, by name; a missing one takes its default.
+	Options map[string]string
 	// Log receives one line per event (a cell computed or reused, a model trained); nil is
 	// silent. Progress receives progress bars; nil shows none.
 	Log      io.Writer
@@ -60,6 +97,11 @@ func (e Experiment) Validate() error {
 		return fmt.Errorf("experiments: experiment name %q: want a non-empty lower-case word: %w", e.Name, ErrConfig)
 	case e.Run == nil || e.Cells == nil:
 		return fmt.Errorf("experiments: experiment %q has no Run or no Cells function: %w", e.Name, ErrConfig)
+	}
+	for _, o := range e.Options {
+		if o.Name == "" || !slices.Contains(o.Values, o.Default) {
+			return fmt.Errorf("experiments: experiment %q: option %q with default %q not among %v: %w", e.Name, o.Name, o.Default, o.Values, ErrConfig)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,262 @@
+package modelnet40
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/ncgn/ncgn/datasets"
+	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/generative"
+)
+
+// CellRecord is what the cache keeps for one replicate of a cell.
+type CellRecord struct {
+	// Values holds the metrics by key (KeyW2, SetKeys).
+	Values  map[string]float64 `json:"values"`
+	Samples int                `json:"samples"` // generated (= test) clouds scored
+	// Seconds is the wall time of the sampling and the scoring (the training is the model's).
+	Seconds float64 `json:"seconds"`
+	// SampleSeconds is the part of Seconds spent sampling.
+	SampleSeconds float64 `json:"sample_seconds"`
+	Model         string  `json:"model,omitempty"`
+	// Commit and Fingerprint are the code state that computed the cell.
+	Commit      string `json:"commit,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Replicate   int    `json:"replicate,omitempty"`
+	// Boot holds the W2 × 10² on Preset.BootstrapReps resamples of the test clouds, the same
+	// resamples for every method and replicate.
+	Boot []float64 `json:"boot,omitempty"`
+}
+
+// sampleKey is the part of a cell's cache key that fixes its test data, its sampling, its
+// scoring and the code that computes it.
+type sampleKey struct {
+	Code          string  `json:"code"`
+	Data          dataKey `json:"data"`
+	Timesteps     int     `json:"timesteps"`
+	SamplingSteps int     `json:"sampling_steps"`
+	SamplingSeed  int64   `json:"sampling_seed"`
+	BootSeed      int64   `json:"bootstrap_seed"`
+	BootstrapReps int     `json:"bootstrap_reps"`
+	SetMetrics    bool    `json:"set_metrics"`
+	Replicate     int     `json:"replicate"`
+}
+
+// entryName is the cache name of a cell's replicate: the cell's name for the first, with
+// "/seedK" appended for the K-th.
+func entryName(name string, rep Seeds) string {
+	if rep.Replicate == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s/seed%d", name, rep.Replicate+1)
+}
+
+// model returns the network spec of method m in replicate rep (nil for the random baseline).
+func (r *runner) model(m Method, rep Seeds) *ModelSpec {
+	if m.Random {
+		return nil
+	}
+	s := NewModelSpec(r.p, r.dk, rep, m)
+	return &s
+}
+
+// cellKey returns the cache key of a cell's replicate.
+func (r *runner) cellKey(m Method, rep Seeds) (string, error) {
+	mk := ""
+	if ms := r.model(m, rep); ms != nil {
+		var err error
+		if mk, err = ms.Key(r.code.Fingerprint); err != nil {
+			return "", err
+		}
+	}
+	return experiments.Key(struct {
+		Cell   string    `json:"cell"`
+		Sample sampleKey `json:"sample"`
+		Model  string    `json:"model"`
+	}{m.Cell(r.ref), sampleKey{Code: r.code.Fingerprint, Data: r.dk, Timesteps: r.p.Timesteps, SamplingSteps: r.p.SamplingSteps,
+		SamplingSeed: rep.Sampling, BootSeed: rep.Boot, BootstrapReps: r.p.BootstrapReps, SetMetrics: r.p.SetMetrics, Replicate: rep.Replicate}, mk})
+}
+
+// cached returns the cached record of a cell's replicate, if any.
+func (r *runner) cached(m Method, rep Seeds) (CellRecord, bool, error) {
+	key, err := r.cellKey(m, rep)
+	if err != nil {
+		return CellRecord{}, false, err
+	}
+	var rec CellRecord
+	ok, err := r.cache.Load(entryName(m.Cell(r.ref), rep), key, &rec)
+	if err != nil {
+		r.env.Logf("warning: %v; computing it again", err)
+		return CellRecord{}, false, nil
+	}
+	return rec, ok, nil
+}
+
+// compute computes the selected cells that are not cached yet, replicate after replicate, in
+// Methods order, caching each as soon as it is done.
+func (r *runner) compute(ctx context.Context, selected []string) error {
+	want := map[string]bool{}
+	for _, c := range selected {
+		want[c] = true
+	}
+	var todo, done int
+	for range r.reps {
+		for _, m := range Methods(r.ref) {
+			if want[m.Cell(r.ref)] {
+				todo++
+			}
+		}
+	}
+	for _, rep := range r.reps {
+		for _, m := range Methods(r.ref) {
+			name := m.Cell(r.ref)
+			if !want[name] {
+				continue
+			}
+			entry := entryName(name, rep)
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("modelnet40: stopped before cell %s: %w", entry, err)
+			}
+			done++
+			if _, ok, err := r.cached(m, rep); err != nil {
+				return err
+			} else if ok {
+				r.env.Logf("[%d/%d] %s: reused from the cache", done, todo, entry)
+				continue
+			}
+			start := time.Now()
+			r.env.Logf("[%d/%d] %s: computing (%s)", done, todo, entry, m.Title())
+			rec, err := r.computeCell(ctx, m, rep)
+			if err != nil {
+				return err
+			}
+			rec.Seconds = time.Since(start).Seconds() - r.trainSeconds(m, rep, start)
+			rec.Commit, rec.Fingerprint, rec.Replicate = r.code.Commit, r.code.Fingerprint, rep.Replicate
+			key, err := r.cellKey(m, rep)
+			if err != nil {
+				return err
+			}
+			if err := r.cache.Store(entry, key, rec); err != nil {
+				return fmt.Errorf("modelnet40: %w", err)
+			}
+			r.computed[entry] = true
+			r.env.Logf("[%d/%d] %s: W2 %.3f x 10^-2 in %s; elapsed %s, %s", done, todo, entry, rec.Values[KeyW2],
+				experiments.FormatSeconds(rec.Seconds), experiments.FormatSeconds(time.Since(r.start).Seconds()), r.eta(done, todo))
+		}
+	}
+	return nil
+}
+
+// eta estimates the time left from the cells computed so far by this run.
+func (r *runner) eta(done, todo int) string {
+	if done >= todo {
+		return "done"
+	}
+	per := time.Since(r.start).Seconds() / float64(done)
+	return "about " + experiments.FormatSeconds(per*float64(todo-done)) + " left"
+}
+
+// trainSeconds returns the training time of the network of m spent by this run since start
+// (0 when it was reused): a cell's time is its sampling and scoring.
+func (r *runner) trainSeconds(m Method, rep Seeds, start time.Time) float64 {
+	ms := r.model(m, rep)
+	if ms == nil {
+		return 0
+	}
+	key, err := ms.Key(r.code.Fingerprint)
+	if err != nil {
+		return 0
+	}
+	rec, ok := r.nets.Record(ms.Name(), key)
+	if !ok || rec.Commit != r.code.Commit || rec.Seconds > time.Since(start).Seconds() {
+		return 0
+	}
+	return rec.Seconds
+}
+
+// computeCell generates the clouds of method m in replicate rep, scores them and keeps the
+// generated set.
+func (r *runner) computeCell(ctx context.Context, m Method, rep Seeds) (CellRecord, error) {
+	d, err := r.loadData(ctx)
+	if err != nil {
+		return CellRecord{}, err
+	}
+	ref, err := r.reference(ctx)
+	if err != nil {
+		return CellRecord{}, err
+	}
+	var gen [][]float64
+	var rec CellRecord
+	sampleStart := time.Now()
+	if m.Random {
+		gen = randomClouds(len(d.Test), 3*r.p.Points, rep.Sampling)
+	} else {
+		ms := r.model(m, rep)
+		net, _, err := r.network(ctx, *ms)
+		if err != nil {
+			return CellRecord{}, err
+		}
+		sampleStart = time.Now()
+		rs := ms.RunSpec()
+		model, err := rs.WithNetwork(net)
+		if err != nil {
+			return CellRecord{}, fmt.Errorf("modelnet40: %s: %w", ms.Name(), err)
+		}
+		cfg := rs.SampleConfig(len(d.Test))
+		cfg.BatchSize, cfg.Seed, cfg.DDPM.SamplingSteps, cfg.Progress = r.p.SampleBatch, rep.Sampling, r.p.SamplingSteps, r.env.Progress
+		if gen, err = generative.Sample(ctx, model.Denoiser, rs.Shape, cfg); err != nil {
+			return CellRecord{}, fmt.Errorf("modelnet40: sampling %s: %w", ms.Name(), err)
+		}
+		rec.Model = ms.Name()
+	}
+	rec.SampleSeconds = time.Since(sampleStart).Seconds()
+	if rec.Values, err = score(gen, ref); err != nil {
+		return CellRecord{}, fmt.Errorf("modelnet40: %s: %w", m.Cell(r.ref), err)
+	}
+	if rec.Boot, err = bootstrap(gen, ref, r.p.BootstrapReps, uint64(rep.Boot)); err != nil {
+		return CellRecord{}, err
+	}
+	rec.Samples = len(gen)
+	if err := r.keepSamples(m, rep, gen); err != nil {
+		return CellRecord{}, err
+	}
+	return rec, nil
+}
+
+// randomClouds returns count clouds of size values drawn from N(0, 1): the DDPM prior, i.e.
+// zero denoising steps (the paper's "random" column).
+func randomClouds(count, size int, seed int64) [][]float64 {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x72616e64))
+	out := make([][]float64, count)
+	for i := range out {
+		out[i] = make([]float64, size)
+		for j := range out[i] {
+			out[i][j] = rng.NormFloat64()
+		}
+	}
+	return out
+}
+
+// keepSamples stores the generated set of a cell's replicate in the cache as float32 .npy
+// (samples/CELL[/seedK].npy), for the pictures and the committed sets.
+func (r *runner) keepSamples(m Method, rep Seeds, gen [][]float64) error {
+	p, err := r.cache.Path("samples/"+entryName(m.Cell(r.ref), rep), ".npy")
+	if err != nil {
+		return fmt.Errorf("modelnet40: %w", err)
+	}
+	if err := datasets.WriteNpy(p, cloudArray(gen, r.p.Points), "float32"); err != nil {
+		return fmt.Errorf("modelnet40: %w", err)
+	}
+	return nil
+}
+
+// cloudArray returns flat clouds as one (m, points, 3) array.
+func cloudArray(clouds [][]float64, points int) *datasets.Array {
+	a := &datasets.Array{Shape: []int{len(clouds), points, 3}, Data: make([]float64, 0, len(clouds)*points*3)}
+	for _, c := range clouds {
+		a.Data = append(a.Data, c...)
+	}
+	return a
+}

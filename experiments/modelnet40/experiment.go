@@ -1,0 +1,205 @@
+package modelnet40
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	mn "github.com/ncgn/ncgn/datasets/modelnet40"
+	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/trained"
+)
+
+// Name is the experiment's name on the command line and its output folder.
+const Name = "modelnet40"
+
+// Option names and values.
+const (
+	OptSelection   = "selection"
+	OptOrientation = "orientation"
+	OrientPaper    = "paper"
+	OrientRef      = "reference"
+)
+
+// Experiment returns the registry entry of this experiment.
+func Experiment() experiments.Experiment {
+	return experiments.Experiment{
+		Name:    Name,
+		Section: "Section 5.1 and 5.1.1",
+		Summary: "3-D shape generation on ModelNet40: Table 1 (GCN, GAT x random, kNN, long-short, DMP) and Table 2 (DMP GAT x linear, exp, log, relu schedules), with W2 and the PointFlow set metrics",
+		Outputs: []string{"table1.md", "table1.csv", "table1.json", "table2.md", "table2.csv", "table2.json", "pictures/", "samples/"},
+		Cells: func(s experiments.Scale) ([]string, error) {
+			if _, err := PresetFor(s); err != nil {
+				return nil, err
+			}
+			return CellNames(false), nil
+		},
+		Package: "github.com/ncgn/ncgn/experiments/modelnet40",
+		Run:     Run,
+		Data:    "ModelNet40 `DIR`: <class>/<split>/*.off (the official archive, `ncgn data fetch modelnet40`) or *.npy clouds (default: ./data, then " + SharedData + ")",
+		Options: []experiments.Option{
+			{Name: OptSelection, Usage: "test clouds: reference (the first N with at least 400 points, in class order, as the reference; drops the last classes) or balanced (as many from each class)",
+				Values: []string{string(SelectReference), string(SelectBalanced)}, Default: string(SelectReference)},
+			{Name: OptOrientation, Usage: "diffusion time of every network: paper (t = 0 noise, coarse graphs at high noise) or reference (the reference code's inverted time, REFERENCE.md §1)",
+				Values: []string{OrientPaper, OrientRef}, Default: OrientPaper},
+		},
+	}
+}
+
+// CellNames returns every cell in the order a run computes them.
+func CellNames(ref bool) []string {
+	var out []string
+	for _, m := range Methods(ref) {
+		out = append(out, m.Cell(ref))
+	}
+	return out
+}
+
+// runner carries the state of one run.
+type runner struct {
+	env      experiments.Env
+	p        Preset
+	ref      bool   // every network in the reference orientation (--orientation reference)
+	dir      string // where the tables go: env.OutDir, or a sub-folder for non-default options
+	root     string
+	dk       dataKey
+	seeds    Seeds
+	reps     []Seeds
+	code     experiments.CodeState
+	cache    *experiments.Cache
+	nets     *trained.Networks
+	start    time.Time
+	data     *Data
+	refSet   *reference
+	computed map[string]bool // cache entries computed by this run
+}
+
+// Run computes the selected cells of env (every cell by default), reusing the cached ones, and
+// writes Tables 1 and 2, the pictures and the generated sets into env.OutDir (a sub-folder
+// named after the options for non-default ones); the cache is in that folder's cache/.
+func Run(ctx context.Context, env experiments.Env) error {
+	e := Experiment()
+	p, err := PresetFor(env.Scale)
+	if err != nil {
+		return err
+	}
+	sel, err := e.Option(env, OptSelection)
+	if err != nil {
+		return err
+	}
+	orient, err := e.Option(env, OptOrientation)
+	if err != nil {
+		return err
+	}
+	if p, err = p.WithSelection(Selection(sel)); err != nil {
+		return err
+	}
+	ref := orient == OrientRef
+	dir := env.OutDir
+	var variant []string
+	if sel != string(SelectReference) {
+		variant = append(variant, "selection-"+sel)
+	}
+	if ref {
+		variant = append(variant, "orientation-reference")
+	}
+	if len(variant) > 0 {
+		dir = filepath.Join(dir, strings.Join(variant, "_"))
+	}
+	selected, err := experiments.Select(CellNames(ref), env.Only)
+	if err != nil {
+		return fmt.Errorf("modelnet40: %w", err)
+	}
+	root, err := FindData(env.Data)
+	if err != nil {
+		return err
+	}
+	listing, err := mn.List(root, mn.Train)
+	if err != nil {
+		return fmt.Errorf("modelnet40: %w (%w)", err, ErrNoData)
+	}
+	cache, err := experiments.OpenCache(filepath.Join(dir, "cache"))
+	if err != nil {
+		return fmt.Errorf("modelnet40: %w", err)
+	}
+	code := env.Code
+	if code.Fingerprint == "" {
+		if code, err = experiments.CodeOf(e.Package); err != nil {
+			return fmt.Errorf("modelnet40: %w", err)
+		}
+	}
+	if len(code.Dirty) > 0 {
+		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	}
+	seeds := DeriveSeeds(env.Seed)
+	r := &runner{env: env, p: p, ref: ref, dir: dir, root: root, dk: newDataKey(root, listing.Layout, p, seeds), seeds: seeds,
+		code: code, cache: cache, nets: trained.New(cache, code, env), start: time.Now(), computed: map[string]bool{}}
+	for k := range env.Replicates() {
+		r.reps = append(r.reps, seeds.ForReplicate(k))
+	}
+	env.Logf("modelnet40: data %s (%s layout), preset %s, %d cell(s) x %d seed(s)", root, listing.Layout, p.Scale, len(selected), len(r.reps))
+	if err := r.compute(ctx, selected); err != nil {
+		return err
+	}
+	return r.write(ctx)
+}
+
+// loadData reads the clouds on first use.
+func (r *runner) loadData(ctx context.Context) (*Data, error) {
+	if r.data != nil {
+		return r.data, nil
+	}
+	r.env.Logf("reading ModelNet40 from %s", r.root)
+	d, err := Load(ctx, r.root, r.p, r.seeds, nil)
+	if err != nil {
+		return nil, err
+	}
+	r.env.Logf("read %d training and %d test clouds in %s", len(d.Train), len(d.Test), experiments.FormatSeconds(d.Seconds))
+	r.data = d
+	return d, nil
+}
+
+// reference returns the test clouds and their within-set distances, computed on first use.
+func (r *runner) reference(ctx context.Context) (*reference, error) {
+	if r.refSet != nil {
+		return r.refSet, nil
+	}
+	d, err := r.loadData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	ref, err := newReference(d.Test, r.p.SetMetrics)
+	if err != nil {
+		return nil, err
+	}
+	r.env.Logf("distances among the %d test clouds in %s", len(d.Test), experiments.FormatSeconds(time.Since(start).Seconds()))
+	r.refSet = ref
+	return ref, nil
+}
+
+// meta returns the record of how the run's tables were made.
+func (r *runner) meta(computeSeconds float64) experiments.Meta {
+	s := r.seeds
+	data := fmt.Sprintf("ModelNet40 from %s (not read in this run: every cell shown was cached)", r.root)
+	if r.data != nil {
+		data = r.data.Description(r.p)
+	}
+	return experiments.Meta{
+		Experiment: Name,
+		Preset:     r.p.Scale,
+		Seeds: []experiments.Seed{{Name: "base", Value: s.Base}, {Name: "train_data", Value: s.TrainData}, {Name: "test_data", Value: s.TestData},
+			{Name: "init", Value: s.Init}, {Name: "training", Value: s.Training}, {Name: "sampling", Value: s.Sampling}, {Name: "bootstrap", Value: s.Boot}},
+		Data:           data,
+		Settings:       r.p,
+		WallSeconds:    time.Since(r.start).Seconds(),
+		ComputeSeconds: computeSeconds,
+		Commit:         r.env.Commit,
+		Created:        time.Now().UTC().Format(time.RFC3339),
+		GoVersion:      runtime.Version(),
+		CPUs:           runtime.GOMAXPROCS(0),
+	}
+}

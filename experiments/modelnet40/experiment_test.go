@@ -1,0 +1,369 @@
+package modelnet40
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ncgn/ncgn/datasets"
+	mn "github.com/ncgn/ncgn/datasets/modelnet40"
+	"github.com/ncgn/ncgn/experiments"
+)
+
+// sharedData is SharedData seen from this package's folder.
+const sharedData = "../../" + SharedData
+
+// syntheticTree writes a point-cloud ModelNet40 folder: for each class, train and test objects
+// of k points around a class-specific shape (a class-sized box), and returns its root.
+func syntheticTree(t testing.TB, train, test map[string]int, k int) string {
+	t.Helper()
+	root := t.TempDir()
+	for split, counts := range map[string]map[string]int{mn.Train: train, mn.Test: test} {
+		ci := 0
+		for class, n := range counts {
+			ci++
+			for j := range n {
+				r := rand.New(rand.NewPCG(uint64(ci), uint64(j+1000*len(split))))
+				a := &datasets.Array{Shape: []int{k, 3}, Data: make([]float64, 3*k)}
+				for i := range a.Data {
+					a.Data[i] = float64(1+i%3) * r.Float64()
+				}
+				p := filepath.Join(root, class, split, fmt.Sprintf("%s_%04d.npy", class, j+1))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := datasets.WriteNpy(p, a, "float32"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return root
+}
+
+// logWriter collects log lines and cancels a run when a line contains a given text.
+type logWriter struct {
+	mu     sync.Mutex
+	text   string
+	cancel context.CancelFunc
+	buf    bytes.Buffer
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if w.text != "" && w.cancel != nil && strings.Contains(w.buf.String(), w.text) {
+		w.cancel()
+	}
+	return len(p), nil
+}
+
+func (w *logWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func readTable(t *testing.T, path string) *experiments.Table {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tab experiments.Table
+	if err := json.Unmarshal(b, &tab); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return &tab
+}
+
+// TestLoad_Selection checks the two test selections on a folder whose first class has fewer
+// test objects than asked for: the reference's takes the first ones in class order, the
+// balanced one as many from each class; and that every cloud is normalised (centred, largest
+// |coordinate| the reference's 0.25).
+func TestLoad_Selection(t *testing.T) {
+	root := syntheticTree(t, map[string]int{"airplane": 3, "bathtub": 3}, map[string]int{"airplane": 6, "bathtub": 6}, 120)
+	p := Presets()[experiments.Smoke]
+	d, err := Load(context.Background(), root, p, DeriveSeeds(1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(d.TestClasses, d.TestCounts["airplane"], d.TestCounts["bathtub"]); got != "[airplane bathtub] 6 2" {
+		t.Errorf("reference selection: classes and counts %s, want [airplane bathtub] 6 2", got)
+	}
+	if len(d.Train) != 6 || len(d.Test) != p.TestClouds {
+		t.Errorf("%d training and %d test clouds, want 6 and %d", len(d.Train), len(d.Test), p.TestClouds)
+	}
+	for i, c := range append(append([][]float64{}, d.Train...), d.Test...) {
+		var mean [3]float64
+		var m float64
+		for k, v := range c {
+			mean[k%3] += v / float64(len(c)/3)
+			m = math.Max(m, math.Abs(v))
+		}
+		if math.Abs(m-mn.ReferenceScale) > 1e-9 || math.Abs(mean[0])+math.Abs(mean[1])+math.Abs(mean[2]) > 1e-9 {
+			t.Fatalf("cloud %d: mean %v, largest |coordinate| %v, want 0 and %v", i, mean, m, mn.ReferenceScale)
+		}
+	}
+	bal, err := p.WithSelection(SelectBalanced)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err = Load(context.Background(), root, bal, DeriveSeeds(1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(d.TestClasses, d.TestCounts["airplane"], d.TestCounts["bathtub"]); got != "[airplane bathtub] 4 4" {
+		t.Errorf("balanced selection: classes and counts %s, want [airplane bathtub] 4 4", got)
+	}
+	desc := d.Description(bal)
+	for _, want := range []string{"airplane 4", "bathtub 4", "stored surface samples", `"balanced"`} {
+		if !strings.Contains(desc, want) {
+			t.Errorf("description %q lacks %q", desc, want)
+		}
+	}
+}
+
+// TestScore_ClosedForms checks the scores against closed forms: a generated set that is the
+// test set moved by v has W2 = |v|/√n (× 10²); with every test cloud one cloud X and every
+// generated cloud X + v (|v| far beyond X's extent), MMD-EMD is |v| (× 10²), COV is one test
+// cloud in m and 1-NNA is 100 %.
+func TestScore_ClosedForms(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const m, n = 5, 7
+	v := [3]float64{0.3, -0.4, 1.2} // |v| = 1.3
+	test, gen := make([][]float64, m), make([][]float64, m)
+	for i := range test {
+		test[i], gen[i] = make([]float64, 3*n), make([]float64, 3*n)
+		for k := range test[i] {
+			test[i][k] = 0.1 * r.Float64()
+			gen[i][k] = test[i][k] + v[k%3]
+		}
+	}
+	ref, err := newReference(test, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := score(gen, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 100 * 1.3 / math.Sqrt(n); math.Abs(s[KeyW2]-want) > 1e-9 {
+		t.Errorf("W2 of the moved set %.12g, want %.12g", s[KeyW2], want)
+	}
+	for i := range test {
+		copy(test[i], test[0])
+		for k := range gen[i] {
+			gen[i][k] = test[0][k] + 10*v[k%3]
+		}
+	}
+	ref, err = newReference(test, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = score(gen, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]float64{KeyMMDEMD: 100 * 13, KeyCOVEMD: 100.0 / m, KeyNNAEMD: 100, KeyCOVCD: 100.0 / m, KeyNNACD: 100} {
+		if math.Abs(s[key]-want) > 1e-9*math.Max(1, want) {
+			t.Errorf("%s = %.12g, want %.12g", key, s[key], want)
+		}
+	}
+}
+
+// TestRandomClouds_W2 checks the random baseline against its expected value: N(0, 1) clouds
+// of n points scored against clouds at the origin have W2 ≈ √(3n)/n (× 10²), the paper's
+// 8.624 for n = 400 up to the test clouds' small extent.
+func TestRandomClouds_W2(t *testing.T) {
+	const m, n = 64, 400
+	gen := randomClouds(m, 3*n, 7)
+	zero := make([][]float64, m)
+	for i := range zero {
+		zero[i] = make([]float64, 3*n)
+	}
+	ref, err := newReference(zero, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := score(gen, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 100 * math.Sqrt(3*n) / n; math.Abs(s[KeyW2]-want) > 0.01*want {
+		t.Errorf("W2 of N(0, 1) clouds against the origin %.4f, want %.4f within 1 %%", s[KeyW2], want)
+	}
+}
+
+// TestMethods_Cells checks the cell names: eleven distinct cells, Table 2's exp column is
+// Table 1's DMP GAT, and the other-orientation cell is named after its own orientation.
+func TestMethods_Cells(t *testing.T) {
+	for _, ref := range []bool{false, true} {
+		seen := map[string]bool{}
+		for _, m := range Methods(ref) {
+			if seen[m.Cell(ref)] {
+				t.Errorf("ref %v: cell %s twice", ref, m.Cell(ref))
+			}
+			seen[m.Cell(ref)] = true
+		}
+		if len(seen) != 11 {
+			t.Errorf("ref %v: %d cells, want 11", ref, len(seen))
+		}
+	}
+	if got := Table2Method("exp", false).Cell(false); got != "table1/gat-dmp" {
+		t.Errorf("Table 2's exp cell %s, want table1/gat-dmp", got)
+	}
+	if got := Table2Method("exp", true).Cell(false); got != "table2/gat-dmp-exp-reference-orientation" {
+		t.Errorf("other orientation cell %s", got)
+	}
+	if got := Table2Method("exp", false).Cell(true); got != "table2/gat-dmp-exp-paper-orientation" {
+		t.Errorf("other orientation cell under --orientation reference %s", got)
+	}
+}
+
+// TestRun_Smoke runs the smoke preset end to end on a synthetic folder: a first run stopped
+// after its first network is trained, a second that resumes and completes, a third that
+// reuses every cell and reproduces the numbers. It checks the files, the rows of both tables
+// (every cell a W2 and the six set metrics, the paper's number, the computing commit) and the
+// comparisons the paper makes.
+func TestRun_Smoke(t *testing.T) {
+	root := syntheticTree(t, map[string]int{"airplane": 8, "bathtub": 8, "chair": 4}, map[string]int{"airplane": 5, "bathtub": 5, "chair": 5}, 110)
+	out := filepath.Join(t.TempDir(), Name)
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Seeds: 2, Commit: "test", Data: root,
+		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	first := &logWriter{text: "models/gcn-knn-S2: trained", cancel: cancel}
+	env.Log = first
+	if err := Run(ctx, env); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: error %v, want context.Canceled\n%s", err, first)
+	}
+	second := &logWriter{}
+	env.Log = second
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("second run: %v\n%s", err, second)
+	}
+	if !strings.Contains(second.String(), "models/gcn-knn-S2: reused from the cache") {
+		t.Errorf("second run did not reuse the network trained by the first:\n%s", second)
+	}
+	for _, f := range []string{"table1.md", "table1.csv", "table1.json", "table2.md", "table2.csv", "table2.json",
+		"pictures/table1-gat-dmp.png", "samples/table1-gat-dmp.npy", "samples/table1-gat-dmp.ply", "samples/test.npy", "samples/test.ply"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("output %s: %v", f, err)
+		}
+	}
+	t1 := readTable(t, filepath.Join(out, "table1.json"))
+	if len(t1.Cells) != 8 {
+		t.Fatalf("table 1 has %d cells, want 8", len(t1.Cells))
+	}
+	for _, c := range t1.Cells {
+		if c.Paper == nil || *c.Paper != PaperTable1[Convs[0]][c.Column] && *c.Paper != PaperTable1[Convs[1]][c.Column] {
+			t.Errorf("cell %s/%s: paper number %v", c.Row, c.Column, c.Paper)
+		}
+		for _, k := range append([]string{KeyW2}, SetKeys...) {
+			if v, ok := c.Values[k]; !ok || math.IsNaN(v) {
+				t.Errorf("cell %s/%s: %s = %v, %v", c.Row, c.Column, k, v, ok)
+			}
+			if s := c.Summaries[k]; s.N != 2 {
+				t.Errorf("cell %s/%s: %s summarises %d seeds, want 2", c.Row, c.Column, k, s.N)
+			}
+		}
+		if c.Commit != "abc123" || c.Fingerprint != "fp-test" {
+			t.Errorf("cell %s/%s: computed at %q (%q), want abc123 (fp-test)", c.Row, c.Column, c.Commit, c.Fingerprint)
+		}
+	}
+	var dmpKNN int
+	for _, c := range t1.Comparisons {
+		if c.A == "gat/dmp" && c.B == "gat/knn" && c.Metric == KeyW2 {
+			dmpKNN++
+			if c.Seeds != 2 || c.Paper != "A < B" || c.Verdict == "" {
+				t.Errorf("comparison %+v", c)
+			}
+		}
+	}
+	if dmpKNN != 1 {
+		t.Errorf("table 1 has %d W2 comparisons of GAT DMP and kNN, want 1: %+v", dmpKNN, t1.Comparisons)
+	}
+	t2 := readTable(t, filepath.Join(out, "table2.json"))
+	if len(t2.Cells) != 5 {
+		t.Fatalf("table 2 has %d cells, want 5", len(t2.Cells))
+	}
+	exp1, exp2 := t1.Cell("gat", "dmp"), t2.Cell("gat-dmp", "exp")
+	if exp1 == nil || exp2 == nil || exp1.Values[KeyW2] != exp2.Values[KeyW2] {
+		t.Errorf("Table 2's exp column differs from Table 1's DMP GAT: %v, %v", exp1, exp2)
+	}
+
+	third := &logWriter{}
+	env.Log = third
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(third.String(), ": computing") || strings.Contains(third.String(), ": training (") {
+		t.Errorf("third run computed again:\n%s", third)
+	}
+	again := readTable(t, filepath.Join(out, "table1.json"))
+	for _, c := range t1.Cells {
+		if a := again.Cell(c.Row, c.Column); a == nil || a.Values[KeyW2] != c.Values[KeyW2] || !a.Cached {
+			t.Errorf("cell %s/%s: cached run gives %v, first %v", c.Row, c.Column, a, c.Values)
+		}
+	}
+	// A change of the code's fingerprint recomputes the cells.
+	env.Code.Fingerprint, env.Only = "fp-changed", []string{"table1/random"}
+	fourth := &logWriter{}
+	env.Log = fourth
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(fourth.String(), "table1/random: computing") {
+		t.Errorf("a changed code fingerprint reused the cached cell:\n%s", fourth)
+	}
+}
+
+// TestRun_SharedData runs the smoke preset on the shared ModelNet40 folder (skipped when it is
+// absent): the real data end to end, the check .ci/run makes of the experiment.
+func TestRun_SharedData(t *testing.T) {
+	if _, err := os.Stat(sharedData); err != nil {
+		t.Skipf("%s absent (see ../shared/data/README.md): %v", sharedData, err)
+	}
+	out := filepath.Join(t.TempDir(), Name)
+	log := &logWriter{}
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Commit: "test", Data: sharedData, Log: log,
+		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	t1 := readTable(t, filepath.Join(out, "table1.json"))
+	if !strings.Contains(t1.Meta.Data, "airplane 8") {
+		t.Errorf("data description %q does not name the test classes (airplane 8)", t1.Meta.Data)
+	}
+	if c := t1.Cell("gcn", "random"); c == nil || !(c.Values[KeyW2] > 0) {
+		t.Errorf("random cell %v", c)
+	}
+}
+
+// TestRun_BadInput checks the errors of a missing data folder and an unknown option value.
+func TestRun_BadInput(t *testing.T) {
+	out := filepath.Join(t.TempDir(), Name)
+	missing := filepath.Join(t.TempDir(), "nowhere")
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Data: missing}
+	err := Run(context.Background(), env)
+	if !errors.Is(err, ErrNoData) || !strings.Contains(err.Error(), missing) {
+		t.Errorf("missing data: %v, want ErrNoData naming %s", err, missing)
+	}
+	env.Data = ""
+	env.Options = map[string]string{OptSelection: "random"}
+	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrConfig) || !strings.Contains(err.Error(), "selection") {
+		t.Errorf("bad selection: %v, want ErrConfig naming the option", err)
+	}
+}

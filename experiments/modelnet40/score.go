@@ -1,0 +1,126 @@
+package modelnet40
+
+import (
+	"fmt"
+
+	"github.com/ncgn/ncgn/experiments/stats"
+	"github.com/ncgn/ncgn/metrics"
+)
+
+// Metric keys of a cell's Values. W2 is the paper's flattened W2 × 10² (the unit of its
+// tables); MMD-CD is × 10³ and MMD-EMD × 10² (PointFlow's units); COV and 1-NNA in percent.
+const (
+	KeyW2     = "w2"
+	KeyMMDCD  = "mmd_cd"
+	KeyCOVCD  = "cov_cd"
+	KeyNNACD  = "nna_cd"
+	KeyMMDEMD = "mmd_emd"
+	KeyCOVEMD = "cov_emd"
+	KeyNNAEMD = "nna_emd"
+)
+
+// SetKeys are the set metrics in table order.
+var SetKeys = []string{KeyMMDCD, KeyCOVCD, KeyNNACD, KeyMMDEMD, KeyCOVEMD, KeyNNAEMD}
+
+// reference holds the test clouds as point lists and their distance matrices within the set,
+// computed once per run and shared by every cell.
+type reference struct {
+	flat   [][]float64
+	clouds [][][]float64
+	within map[metrics.Distance][][]float64 // |R| x |R|
+}
+
+// newReference returns the reference of the test clouds, computing the within-set matrices
+// when set metrics are wanted.
+func newReference(test [][]float64, setMetrics bool) (*reference, error) {
+	ref := &reference{flat: test, clouds: points(test), within: map[metrics.Distance][][]float64{}}
+	if !setMetrics {
+		return ref, nil
+	}
+	for _, d := range []metrics.Distance{metrics.DistCD, metrics.DistEMD} {
+		m, err := metrics.PairwiseWithin(ref.clouds, d)
+		if err != nil {
+			return nil, fmt.Errorf("modelnet40: test clouds: %w", err)
+		}
+		ref.within[d] = m
+	}
+	return ref, nil
+}
+
+// points returns flat clouds (x, y, z in a row) as lists of points.
+func points(flat [][]float64) [][][]float64 {
+	out := make([][][]float64, len(flat))
+	for i, c := range flat {
+		out[i] = make([][]float64, len(c)/3)
+		for j := range out[i] {
+			out[i][j] = c[3*j : 3*j+3]
+		}
+	}
+	return out
+}
+
+// score returns the metrics of the generated clouds gen (flat, as many as the test clouds)
+// against the reference: the paper's W2 × 10² and, when the reference has its within-set
+// matrices, the six set metrics.
+func score(gen [][]float64, ref *reference) (map[string]float64, error) {
+	n := len(gen[0]) / 3
+	w2, err := metrics.FlattenedW2(gen, ref.flat, float64(n))
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: W2: %w", err)
+	}
+	out := map[string]float64{KeyW2: 100 * w2}
+	if len(ref.within) == 0 {
+		return out, nil
+	}
+	s := points(gen)
+	for _, d := range []metrics.Distance{metrics.DistCD, metrics.DistEMD} {
+		dSR, err := metrics.Pairwise(s, ref.clouds, d)
+		if err != nil {
+			return nil, fmt.Errorf("modelnet40: %v: %w", d, err)
+		}
+		dSS, err := metrics.PairwiseWithin(s, d)
+		if err != nil {
+			return nil, fmt.Errorf("modelnet40: %v: %w", d, err)
+		}
+		mmd, err := metrics.MMD(dSR)
+		if err != nil {
+			return nil, fmt.Errorf("modelnet40: MMD-%v: %w", d, err)
+		}
+		cov, err := metrics.COV(dSR)
+		if err != nil {
+			return nil, fmt.Errorf("modelnet40: COV-%v: %w", d, err)
+		}
+		nna, err := metrics.OneNNA(dSS, ref.within[d], dSR)
+		if err != nil {
+			return nil, fmt.Errorf("modelnet40: 1-NNA-%v: %w", d, err)
+		}
+		if d == metrics.DistCD {
+			out[KeyMMDCD], out[KeyCOVCD], out[KeyNNACD] = 1e3*mmd, cov, nna
+		} else {
+			out[KeyMMDEMD], out[KeyCOVEMD], out[KeyNNAEMD] = 1e2*mmd, cov, nna
+		}
+	}
+	return out, nil
+}
+
+// bootstrap returns the W2 × 10² of gen against the test clouds on reps resamples of the
+// clouds' indices drawn from seed (generated cloud j and test cloud j drawn together), the same
+// resamples for every method and replicate so that their values are paired.
+func bootstrap(gen [][]float64, ref *reference, reps int, seed uint64) ([]float64, error) {
+	if reps < 2 {
+		return nil, nil
+	}
+	n := float64(len(gen[0]) / 3)
+	_, _, boot, err := stats.Bootstrap(len(gen), reps, seed, func(idx []int) (float64, error) {
+		gi, ti := make([][]float64, len(idx)), make([][]float64, len(idx))
+		for k, j := range idx {
+			gi[k], ti[k] = gen[j], ref.flat[j]
+		}
+		w2, err := metrics.FlattenedW2(gi, ti, n)
+		return 100 * w2, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: bootstrap: %w", err)
+	}
+	return boot, nil
+}
