@@ -41,6 +41,7 @@ type sampleKey struct {
 	BootSeed      int64   `json:"bootstrap_seed"`
 	BootstrapReps int     `json:"bootstrap_reps"`
 	SetMetrics    bool    `json:"set_metrics"`
+	SetClouds     int     `json:"set_clouds,omitempty"`
 	Replicate     int     `json:"replicate"`
 }
 
@@ -76,7 +77,7 @@ func (r *runner) cellKey(m Method, rep Seeds) (string, error) {
 		Sample sampleKey `json:"sample"`
 		Model  string    `json:"model"`
 	}{m.Cell(r.ref), sampleKey{Code: r.code.Fingerprint, Data: r.dk, Timesteps: r.p.Timesteps, SamplingSteps: r.p.SamplingSteps,
-		SamplingSeed: rep.Sampling, BootSeed: rep.Boot, BootstrapReps: r.p.BootstrapReps, SetMetrics: r.p.SetMetrics, Replicate: rep.Replicate}, mk})
+		SamplingSeed: rep.Sampling, BootSeed: rep.Boot, BootstrapReps: r.p.BootstrapReps, SetMetrics: r.p.SetMetrics, SetClouds: r.p.SetClouds, Replicate: rep.Replicate}, mk})
 }
 
 // cached returns the cached record of a cell's replicate, if any.

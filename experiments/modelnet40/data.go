@@ -58,7 +58,7 @@ const SharedData = "../shared/data/modelnet40-1024"
 func FindData(dir string) (string, error) {
 	if dir != "" {
 		if _, err := mn.List(dir, mn.Train); err != nil {
-			return "", fmt.Errorf("modelnet40: --data %s: %w (%w)", dir, err, ErrNoData)
+			return "", fmt.Errorf("modelnet40: --data %s: %w (%w); download the official archive with `go run . data fetch modelnet40` (into ./data) or use the point-cloud copy in %s", dir, err, ErrNoData, SharedData)
 		}
 		return dir, nil
 	}

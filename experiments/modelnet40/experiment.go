@@ -172,7 +172,7 @@ func (r *runner) reference(ctx context.Context) (*reference, error) {
 		return nil, err
 	}
 	start := time.Now()
-	ref, err := newReference(d.Test, r.p.SetMetrics)
+	ref, err := newReference(d.Test, r.p.SetMetrics, r.p.SetClouds)
 	if err != nil {
 		return nil, err
 	}

@@ -150,7 +150,7 @@ func TestScore_ClosedForms(t *testing.T) {
 			gen[i][k] = test[i][k] + v[k%3]
 		}
 	}
-	ref, err := newReference(test, false)
+	ref, err := newReference(test, false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestScore_ClosedForms(t *testing.T) {
 			gen[i][k] = test[0][k] + 10*v[k%3]
 		}
 	}
-	ref, err = newReference(test, true)
+	ref, err = newReference(test, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,6 +182,13 @@ func TestScore_ClosedForms(t *testing.T) {
 	}
 }
 
+// TestSpread checks the evenly spread subset of the set metrics.
+func TestSpread(t *testing.T) {
+	if got := fmt.Sprint(spread(10, 4), spread(3, 0), spread(3, 5)); got != "[0 2 5 7] [0 1 2] [0 1 2]" {
+		t.Errorf("spread: %s", got)
+	}
+}
+
 // TestRandomClouds_W2 checks the random baseline against its expected value: N(0, 1) clouds
 // of n points scored against clouds at the origin have W2 ≈ √(3n)/n (× 10²), the paper's
 // 8.624 for n = 400 up to the test clouds' small extent.
@@ -192,7 +199,7 @@ func TestRandomClouds_W2(t *testing.T) {
 	for i := range zero {
 		zero[i] = make([]float64, 3*n)
 	}
-	ref, err := newReference(zero, false)
+	ref, err := newReference(zero, false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,8 +58,11 @@ type Preset struct {
 	// BootstrapReps is the number of resamples of the test clouds on which each cell's W2 is
 	// also computed (the same resamples for every method and seed); 0 computes none.
 	BootstrapReps int `json:"bootstrap_reps"`
-	// SetMetrics computes the six PointFlow set metrics beside W2 (EMD costs O(n³) per pair).
+	// SetMetrics computes the six PointFlow set metrics beside W2 (EMD costs O(n³) per pair:
+	// about 12 ms for 400 points on one core, and 1-NNA needs (2m)²/2 pairs of m clouds), on
+	// SetClouds generated and as many test clouds, spread evenly over the test set (0: all).
 	SetMetrics bool `json:"set_metrics"`
+	SetClouds  int  `json:"set_clouds,omitempty"`
 	// Pictures is the number of generated and of test clouds drawn per method.
 	Pictures int `json:"pictures"`
 }
@@ -77,8 +80,11 @@ type Preset struct {
 //     recognisable shape within the budget.
 //   - paper: the paper's data and the reference's hyper-parameters: all 9843 training clouds,
 //     the first 2232 test clouds with at least 400 points, 300 epochs at batch 128, lr 1e-4,
-//     1000 DDPM sampling steps. On this 2-core machine a training step takes about 1 s:
-//     about 6.5 hours per network and 3 days for the 10 networks of one seed.
+//     1000 DDPM sampling steps; the set metrics on 500 generated and 500 test clouds (all
+//     2232 would take about 17 hours of EMD per cell here). On this 2-core machine a training
+//     step at batch 128 takes about 1.1 s (docs/performance.md) and a sampling step about 0.3 s:
+//     about 7 hours of training, 1.5 hours of sampling and 40 minutes of set metrics per
+//     network, about 4 days for the 10 networks of one seed.
 func Presets() map[experiments.Scale]Preset {
 	common := Preset{Points: mn.DefaultPoints, Selection: SelectReference, Width: 64, Layers: 3, K: 7,
 		LR: 1e-4, Warmup: 10, EMADecay: 0.95, Timesteps: 1000, SampleBatch: 64, BootstrapReps: 200,
@@ -98,7 +104,7 @@ func Presets() map[experiments.Scale]Preset {
 	paper.Scale = experiments.Paper
 	paper.TestClouds = 2232
 	paper.Epochs, paper.BatchSize = 300, 128
-	paper.SamplingSteps, paper.SampleBatch = 1000, 128
+	paper.SamplingSteps, paper.SampleBatch, paper.SetClouds = 1000, 128, 500
 
 	return map[experiments.Scale]Preset{experiments.Smoke: smoke, experiments.Small: small, experiments.Paper: paper}
 }
@@ -148,6 +154,8 @@ func (p Preset) Validate() error {
 		return bad("sample_batch", p.SampleBatch)
 	case p.BootstrapReps < 0:
 		return bad("bootstrap_reps", p.BootstrapReps)
+	case p.SetClouds < 0 || p.SetClouds == 1:
+		return bad("set_clouds", p.SetClouds)
 	case p.Pictures < 0:
 		return bad("pictures", p.Pictures)
 	}

@@ -25,18 +25,44 @@ var SetKeys = []string{KeyMMDCD, KeyCOVCD, KeyNNACD, KeyMMDEMD, KeyCOVEMD, KeyNN
 // reference holds the test clouds as point lists and their distance matrices within the set,
 // computed once per run and shared by every cell.
 type reference struct {
-	flat   [][]float64
+	flat [][]float64
+	// subset are the indices of the clouds the set metrics use (of the test clouds and, the
+	// same indices, of the generated ones); clouds are those test clouds as point lists.
+	subset []int
 	clouds [][][]float64
-	within map[metrics.Distance][][]float64 // |R| x |R|
+	within map[metrics.Distance][][]float64 // |subset| x |subset|
+}
+
+// spread returns k indices spread evenly over 0 … n-1 (all of them when k is 0 or ≥ n).
+func spread(n, k int) []int {
+	if k <= 0 || k >= n {
+		k = n
+	}
+	out := make([]int, k)
+	for i := range out {
+		out[i] = i * n / k
+	}
+	return out
+}
+
+// pick returns the clouds of flat at the indices idx as point lists.
+func pick(flat [][]float64, idx []int) [][][]float64 {
+	sub := make([][]float64, len(idx))
+	for i, j := range idx {
+		sub[i] = flat[j]
+	}
+	return points(sub)
 }
 
 // newReference returns the reference of the test clouds, computing the within-set matrices
-// when set metrics are wanted.
-func newReference(test [][]float64, setMetrics bool) (*reference, error) {
-	ref := &reference{flat: test, clouds: points(test), within: map[metrics.Distance][][]float64{}}
+// of setClouds of them (spread evenly over the test set; 0: all) when set metrics are wanted.
+func newReference(test [][]float64, setMetrics bool, setClouds int) (*reference, error) {
+	ref := &reference{flat: test, within: map[metrics.Distance][][]float64{}}
 	if !setMetrics {
 		return ref, nil
 	}
+	ref.subset = spread(len(test), setClouds)
+	ref.clouds = pick(test, ref.subset)
 	for _, d := range []metrics.Distance{metrics.DistCD, metrics.DistEMD} {
 		m, err := metrics.PairwiseWithin(ref.clouds, d)
 		if err != nil {
@@ -72,7 +98,7 @@ func score(gen [][]float64, ref *reference) (map[string]float64, error) {
 	if len(ref.within) == 0 {
 		return out, nil
 	}
-	s := points(gen)
+	s := pick(gen, ref.subset)
 	for _, d := range []metrics.Distance{metrics.DistCD, metrics.DistEMD} {
 		dSR, err := metrics.Pairwise(s, ref.clouds, d)
 		if err != nil {

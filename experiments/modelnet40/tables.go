@@ -221,6 +221,9 @@ func (r *runner) notes(which string) []string {
 		"Clouds are scored as they are: test clouds centred at their mean and scaled so that their largest |coordinate| is 0.25 (the reference's normalisation), generated clouds as the network produced them (not normalised again). Set metrics follow PointFlow's definitions computed exactly (docs/metrics.md).",
 		"Each cell: ours (paper); ours is the mean over training seeds ± the half-width of its 95 % Student-t interval (n = seeds). A comparison is resolved when the 95 % interval of the paired difference (over seeds and bootstrap resamples of the test clouds) excludes 0; only resolved comparisons are read as orderings.",
 	}
+	if r.p.SetMetrics && r.p.SetClouds > 0 && r.p.SetClouds < r.p.TestClouds {
+		notes = append(notes, fmt.Sprintf("Set metrics (MMD, COV, 1-NNA) on %d of the generated and %d of the test clouds, spread evenly over the sets (exact EMD on all pairs of all clouds would take too long on this machine); W2 on all of them.", r.p.SetClouds, r.p.SetClouds))
+	}
 	if which == "Table 2" {
 		notes = append(notes, "The exp column is Table 1's DMP GAT (the same cell). The last column is DMP GAT (exp) trained and sampled in the other diffusion orientation: with the reference's inverted time the schedule gives full resolution at the highest noise and the coarsest graph near the data (REFERENCE.md §1, §9), the reverse of the paper's design; it shows what that defect does. The paper has no number for it.")
 	}
