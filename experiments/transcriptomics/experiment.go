@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/ncgn/ncgn/experiments"
-	"github.com/ncgn/ncgn/models"
+	"github.com/ncgn/ncgn/experiments/trained"
 )
 
 // Name is the experiment's name on the command line and its output folder.
@@ -45,8 +45,7 @@ type runner struct {
 	cache     *experiments.Cache
 	start     time.Time
 	data      *Data
-	nets      map[string]*models.DMP
-	records   map[string]ModelRecord
+	nets      *trained.Networks
 	simulated float64 // seconds spent simulating the data in this run (0: not simulated)
 	// computed marks the cells computed by this run (the others were reused from the cache).
 	computed map[string]bool
@@ -78,7 +77,7 @@ func Run(ctx context.Context, env experiments.Env) error {
 		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
 	}
 	r := &runner{env: env, p: p, seeds: DeriveSeeds(env.Seed), code: code, cache: cache, start: time.Now(),
-		nets: map[string]*models.DMP{}, records: map[string]ModelRecord{}, computed: map[string]bool{}}
+		nets: trained.New(cache, code, env), computed: map[string]bool{}}
 	for k := range env.Replicates() {
 		r.reps = append(r.reps, r.seeds.ForReplicate(k))
 	}

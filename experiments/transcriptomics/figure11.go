@@ -75,7 +75,7 @@ func (r *runner) figure11Table(t3 *experiments.Table) (*experiments.Table, error
 		for _, pair := range [][2]graphs.Kind{{graphs.DMP, graphs.KNN}, {graphs.DMP, graphs.Full}, {graphs.KNN, graphs.Full}} {
 			a, b := figure11Cell(pair[0], l), figure11Cell(pair[1], l)
 			row := "L" + strconv.Itoa(l)
-			cmp, ok, err := compare(row+"/"+string(pair[0]), row+"/"+string(pair[1]), recs[a], recs[b], nil, nil)
+			cmp, ok, err := r.compare(row+"/"+string(pair[0]), row+"/"+string(pair[1]), a, b, recs[a], recs[b], nil, nil)
 			if err != nil {
 				return nil, err
 			}

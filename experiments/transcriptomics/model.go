@@ -2,15 +2,11 @@ package transcriptomics
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"time"
 
 	st "github.com/ncgn/ncgn/datasets/transcriptomics"
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/trained"
 	"github.com/ncgn/ncgn/generative"
 	"github.com/ncgn/ncgn/graphs"
 	"github.com/ncgn/ncgn/models"
@@ -116,116 +112,26 @@ func (m ModelSpec) RunSpec(g st.Grid, cfg st.Config) spec.Run {
 }
 
 // ModelRecord is what the cache keeps about a trained network beside its weights.
-type ModelRecord struct {
-	Spec      ModelSpec `json:"spec"`
-	Steps     int       `json:"steps"`            // optimiser steps taken
-	FinalLoss float64   `json:"final_loss"`       // loss of the last step
-	Seconds   float64   `json:"seconds"`          // wall time of the training (all sessions)
-	Params    int       `json:"params"`           // number of learnable values
-	Commit    string    `json:"commit,omitempty"` // the code state that trained it (CodeState.Commit)
-	// Fingerprint is the fingerprint of the code that trained it (CodeState.Fingerprint).
-	Fingerprint string `json:"fingerprint,omitempty"`
-}
+type ModelRecord = trained.Record
 
 // trainedNet returns the network of spec with its EMA weights, from the cache or trained on
-// data.Train (and then cached). Training checkpoints into the cache's run folder, so a run
-// interrupted during training resumes from its last checkpoint.
+// data.Train (and then cached); training checkpoints, so an interrupted run resumes.
 func (r *runner) trainedNet(ctx context.Context, ms ModelSpec) (*models.DMP, ModelRecord, error) {
-	name := ms.Name()
-	if net, ok := r.nets[name]; ok {
-		return net, r.records[name], nil
-	}
 	key, err := ms.Key(r.code.Fingerprint)
 	if err != nil {
 		return nil, ModelRecord{}, err
 	}
 	// The network does not depend on the positions; the data's configuration comes in for
-	// training below.
-	net, err := ms.RunSpec(st.TrainGrid(), st.DefaultConfig()).Network()
-	if err != nil {
-		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
-	}
-	weights, err := r.cache.Path(name, ".params")
-	if err != nil {
-		return nil, ModelRecord{}, err
-	}
-	var rec ModelRecord
-	found, err := r.cache.Load(name, key, &rec)
-	if err != nil {
-		r.env.Logf("warning: %v; training again", err)
-	}
-	if found {
-		err := net.Params().Load(weights)
-		if err == nil {
-			r.env.Logf("%s: reused from the cache (%d steps, loss %.4f, trained in %s)", name, rec.Steps, rec.FinalLoss, experiments.FormatSeconds(rec.Seconds))
-			r.nets[name], r.records[name] = net, rec
-			return net, rec, nil
-		}
-		r.env.Logf("warning: %s: %v; training again", name, err)
-	}
-	data, err := r.loadData(ctx)
-	if err != nil {
-		return nil, ModelRecord{}, err
-	}
-	rs := ms.RunSpec(st.TrainGrid(), data.Config)
-	rs.Train.CheckpointEvery = 50
-	model, err := rs.WithNetwork(net)
-	if err != nil {
-		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
-	}
-	runDir, err := r.cache.Path(fmt.Sprintf("runs/%s-%s", filepath.Base(name), key[:12]), "")
-	if err != nil {
-		return nil, ModelRecord{}, err
-	}
-	tr, err := model.NewTrainer(runDir, r.env.Progress)
-	if err != nil {
-		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
-	}
-	var before float64 // training seconds of earlier sessions
-	if _, err := os.Stat(filepath.Join(runDir, "checkpoint.json")); err == nil {
-		if err := tr.Resume(); err != nil {
-			return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: resuming from %s: %w", name, runDir, err)
-		}
-		var partial ModelRecord
-		if ok, _ := r.cache.Load(name+"-partial", key, &partial); ok {
-			before = partial.Seconds
-		}
-		r.env.Logf("%s: resuming training at step %d", name, tr.Steps())
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
-	} else {
-		if err := rs.Save(runDir); err != nil { // the run folder's config.json, as train writes it
-			return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
-		}
-		r.env.Logf("%s: training (%s)", name, trainingSummary(ms))
-	}
-	start := time.Now()
-	res, err := tr.Train(ctx, data.Train)
-	if err != nil {
-		// Keep the time spent so far for the record of a resumed run.
-		_ = r.cache.Store(name+"-partial", key, ModelRecord{Spec: ms, Seconds: before + time.Since(start).Seconds()})
-		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
-	}
-	rec = ModelRecord{Spec: ms, Steps: res.Steps, FinalLoss: res.Loss, Seconds: before + time.Since(start).Seconds(),
-		Params: net.Params().Count(), Commit: r.code.Commit, Fingerprint: r.code.Fingerprint}
-	if err := tr.EMA().CopyTo(net.Params()); err != nil {
-		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: EMA weights: %w", name, err)
-	}
-	if err := net.Params().Save(weights); err != nil {
-		return nil, ModelRecord{}, fmt.Errorf("transcriptomics: model %s: %w", name, err)
-	}
-	if err := r.cache.Store(name, key, rec); err != nil {
-		return nil, ModelRecord{}, err
-	}
-	if lossPath, err := r.cache.Path(name, ".loss.csv"); err == nil { // keep the loss curve
-		_ = os.Rename(filepath.Join(runDir, "loss.csv"), lossPath)
-	}
-	_ = os.RemoveAll(runDir) // the weights are cached; the checkpoints are no longer needed
-	p, _ := r.cache.Path(name+"-partial", ".json")
-	_ = os.Remove(p)
-	r.env.Logf("%s: trained %d steps in %s, final loss %.4f", name, rec.Steps, experiments.FormatSeconds(rec.Seconds), rec.FinalLoss)
-	r.nets[name], r.records[name] = net, rec
-	return net, rec, nil
+	// training.
+	return r.nets.Network(ctx, trained.Request{Name: ms.Name(), Key: key, Net: ms.RunSpec(st.TrainGrid(), st.DefaultConfig()),
+		Spec: ms, Summary: trainingSummary(ms),
+		Train: func(ctx context.Context) (spec.Run, [][]float64, error) {
+			data, err := r.loadData(ctx)
+			if err != nil {
+				return spec.Run{}, nil, err
+			}
+			return ms.RunSpec(st.TrainGrid(), data.Config), data.Train, nil
+		}})
 }
 
 // trainingSummary describes the training of spec in a few words.

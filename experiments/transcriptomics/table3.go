@@ -452,7 +452,7 @@ func (r *runner) table3Comparisons(t *experiments.Table, recs map[string][]CellR
 			for _, pair := range [][2]graphs.Kind{{graphs.DMP, graphs.KNN}, {graphs.DMP, graphs.Full}, {graphs.KNN, graphs.Full}} {
 				a, b := Method{Graph: pair[0], Conv: c}, Method{Graph: pair[1], Conv: c}
 				pa, pb := PaperTable3[task][a.Key()], PaperTable3[task][b.Key()]
-				cmp, ok, err := compare(task.Key()+"/"+a.Key(), task.Key()+"/"+b.Key(), recs[table3Cell(task, a)], recs[table3Cell(task, b)], &pa, &pb)
+				cmp, ok, err := r.compare(task.Key()+"/"+a.Key(), task.Key()+"/"+b.Key(), table3Cell(task, a), table3Cell(task, b), recs[table3Cell(task, a)], recs[table3Cell(task, b)], &pa, &pb)
 				if err != nil {
 					return err
 				}
@@ -482,16 +482,11 @@ func ignoreNote(rec CellRecord) string {
 
 // modelRecord returns the cached record of a trained network (without loading its weights).
 func (r *runner) modelRecord(spec ModelSpec) (ModelRecord, bool) {
-	if rec, ok := r.records[spec.Name()]; ok {
-		return rec, true
-	}
 	key, err := spec.Key(r.code.Fingerprint)
 	if err != nil {
 		return ModelRecord{}, false
 	}
-	var rec ModelRecord
-	ok, err := r.cache.Load(spec.Name(), key, &rec)
-	return rec, ok && err == nil
+	return r.nets.Record(spec.Name(), key)
 }
 
 // table3Notes explains the table: the protocol, the floor, the baseline, the paper's defect.
