@@ -64,29 +64,67 @@ func unravel(i int, shape []int) []int {
 	return idx
 }
 
+// MaxNpyElements is the most elements a .npy file may declare (8 GiB as float64): a header
+// asking for more is refused before anything is allocated.
+const MaxNpyElements = 1 << 30
+
 // ReadNpy reads a .npy file of float32 or float64 values in C order into an Array. Errors name
-// the file and what is wrong (unreadable, not .npy, other dtype, Fortran order, NaN or Inf).
+// the file and what is wrong (unreadable, not .npy, other dtype, Fortran order, a shape that
+// the file's bytes do not hold, NaN or Inf).
 func ReadNpy(path string) (*Array, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %w", err)
 	}
 	defer f.Close()
-	a, err := DecodeNpy(bufio.NewReader(f), path)
+	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("datasets: %w", err)
 	}
-	return a, nil
+	return DecodeNpy(f, st.Size(), path)
 }
 
-// DecodeNpy reads one .npy array from r; name labels errors.
-func DecodeNpy(r io.Reader, name string) (a *Array, err error) {
+// npyDataOffset returns the offset of the data of a .npy stream from its first 12 bytes
+// (magic, version, header length), without consuming them.
+func npyDataOffset(br *bufio.Reader, name string) (int64, error) {
+	head, err := br.Peek(12)
+	if err != nil && len(head) < 10 {
+		return 0, fmt.Errorf("datasets: %s: not a .npy file (%d bytes): %w", name, len(head), ErrFormat)
+	}
+	if string(head[:6]) != "\x93NUMPY" {
+		return 0, fmt.Errorf("datasets: %s: not a .npy file (no \\x93NUMPY magic): %w", name, ErrFormat)
+	}
+	switch head[6] {
+	case 1:
+		return 10 + int64(binary.LittleEndian.Uint16(head[8:10])), nil
+	case 2, 3:
+		if len(head) < 12 {
+			return 0, fmt.Errorf("datasets: %s: truncated .npy header: %w", name, ErrFormat)
+		}
+		return 12 + int64(binary.LittleEndian.Uint32(head[8:12])), nil
+	}
+	return 0, fmt.Errorf("datasets: %s: .npy format version %d.%d not supported: %w", name, head[6], head[7], ErrFormat)
+}
+
+// DecodeNpy reads one .npy array from r, which holds size bytes in all (the header included;
+// -1 when unknown); name labels errors. The declared shape is checked before anything is
+// allocated: at most MaxNpyElements elements, and exactly the data bytes the input holds
+// when size is known.
+func DecodeNpy(r io.Reader, size int64, name string) (a *Array, err error) {
 	defer func() { // npyio may panic on corrupt headers; turn that into an error
 		if p := recover(); p != nil {
 			a, err = nil, fmt.Errorf("datasets: %s: not a readable .npy file (%v): %w", name, p, ErrFormat)
 		}
 	}()
-	rd, err := npyio.NewReader(r)
+	br := bufio.NewReader(r)
+	offset, err := npyDataOffset(br, name)
+	if err != nil {
+		return nil, err
+	}
+	if size >= 0 && offset > size {
+		return nil, fmt.Errorf("datasets: %s: header of %d bytes in a file of %d: %w", name, offset, size, ErrFormat)
+	}
+	rd, err := npyio.NewReader(br)
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %s: not a .npy file: %v: %w", name, err, ErrFormat)
 	}
@@ -95,9 +133,31 @@ func DecodeNpy(r io.Reader, name string) (a *Array, err error) {
 		return nil, fmt.Errorf("datasets: %s: Fortran-order arrays are not supported (save with C order): %w", name, ErrFormat)
 	}
 	shape := append([]int(nil), h.Shape...)
-	a = &Array{Shape: shape}
-	switch strings.Trim(h.Type, "'\" ") {
+	elems := int64(1)
+	for _, d := range shape {
+		if d < 0 {
+			return nil, fmt.Errorf("datasets: %s: negative dimension in shape %v: %w", name, shape, ErrFormat)
+		}
+		if d > 0 && elems > MaxNpyElements/int64(d) {
+			return nil, fmt.Errorf("datasets: %s: shape %v declares more than %d elements: %w", name, shape, MaxNpyElements, ErrFormat)
+		}
+		elems *= int64(d)
+	}
+	var item int64
+	dtype := strings.Trim(h.Type, "'\" ")
+	switch dtype {
 	case "<f4", "|f4", "f4", "float32":
+		item = 4
+	case "<f8", "|f8", "f8", "float64":
+		item = 8
+	default:
+		return nil, fmt.Errorf("datasets: %s: dtype %q not supported (want little-endian float32 or float64): %w", name, h.Type, ErrFormat)
+	}
+	if size >= 0 && size-offset != elems*item {
+		return nil, fmt.Errorf("datasets: %s: shape %v of %s needs %d data bytes, the file holds %d: %w", name, shape, dtype, elems*item, size-offset, ErrFormat)
+	}
+	a = &Array{Shape: shape}
+	if item == 4 {
 		var v []float32
 		if err := rd.Read(&v); err != nil {
 			return nil, fmt.Errorf("datasets: %s: reading float32 data: %v: %w", name, err, ErrFormat)
@@ -106,14 +166,12 @@ func DecodeNpy(r io.Reader, name string) (a *Array, err error) {
 		for i, x := range v {
 			a.Data[i] = float64(x)
 		}
-	case "<f8", "|f8", "f8", "float64":
+	} else {
 		var v []float64
 		if err := rd.Read(&v); err != nil {
 			return nil, fmt.Errorf("datasets: %s: reading float64 data: %v: %w", name, err, ErrFormat)
 		}
 		a.Data = v
-	default:
-		return nil, fmt.Errorf("datasets: %s: dtype %q not supported (want little-endian float32 or float64): %w", name, h.Type, ErrFormat)
 	}
 	if len(a.Shape) == 0 { // a scalar
 		a.Shape = nil
