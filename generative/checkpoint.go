@@ -165,6 +165,11 @@ func readCheckpoint(run string) (*checkpointInfo, error) {
 		}
 		return nil, fmt.Errorf("generative: reading %s: %w", path, err)
 	}
+	return decodeCheckpoint(b, path)
+}
+
+// decodeCheckpoint parses and checks the content b of the checkpoint.json at path.
+func decodeCheckpoint(b []byte, path string) (*checkpointInfo, error) {
 	var info checkpointInfo
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

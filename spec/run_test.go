@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -59,6 +60,9 @@ func TestValidate(t *testing.T) {
 		{"4-D positions", func(r *spec.Run) { r.Shape.Dim, r.Model.In, r.Model.Out, r.Model.PosDim = 4, 4, 4, 4 }, `"shape.dim" = 4`},
 		{"sizes do not fit", func(r *spec.Run) { r.Model.Out = 3 }, `"model" in 2, out 3`},
 		{"positions on a positions run", func(r *spec.Run) { r.Positions = []float64{1} }, `"positions"`},
+		{"1e11 nodes", func(r *spec.Run) { r.Shape.Nodes = 1e11 }, `"shape" nodes 100000000000`},
+		{"100000 layers", func(r *spec.Run) { r.Model.Layers = 100000 }, `layers 100000`},
+		{"huge width", func(r *spec.Run) { r.Model.Width = 1 << 20 }, `width 1048576`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := positionsRun()
@@ -166,4 +170,38 @@ func paramValues(m *spec.Model) []float32 {
 		v = append(v, p.Value.Data().([]float32)...)
 	}
 	return v
+}
+
+// FuzzDecode checks that no config.json makes Decode panic, that every error wraps ErrConfig,
+// and that an accepted run builds its network within the size limits. Run with:
+// go test -run '^$' -fuzz FuzzDecode -fuzztime 1m ./spec/
+func FuzzDecode(f *testing.F) {
+	for _, r := range []spec.Run{positionsRun(), featuresRun()} {
+		b, err := json.Marshal(r)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"task":"positions","shape":{"nodes":100000000000,"dim":3},"model":{"in":3,"out":3,"pos_dim":3,"layers":100000},"graph":{"kind":"knn","k":3},"train":{"process":"flow"}}`))
+	f.Add([]byte(`{"task":"positions","shape":{"nodes":8,"dim":3},"model":{"in":3,"out":3,"pos_dim":3,"width":4096,"layers":1024},"graph":{"kind":"knn","k":3},"train":{"process":"flow"}}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := spec.Decode(b)
+		if err != nil {
+			if !errors.Is(err, spec.ErrConfig) {
+				t.Fatalf("error %v does not wrap ErrConfig", err)
+			}
+			return
+		}
+		if r.Shape.Nodes > spec.MaxNodes || r.Model.Width > spec.MaxWidth || r.Model.Layers > spec.MaxLayers {
+			t.Fatalf("accepted sizes beyond the limits: %+v", r)
+		}
+		if r.Model.Width*r.Model.Width*(r.Model.Layers+2) <= 1<<16 { // small enough to build here
+			if _, err := r.Network(); err != nil && !errors.Is(err, spec.ErrConfig) {
+				t.Fatalf("accepted run does not build: %v", err)
+			}
+		}
+	})
 }

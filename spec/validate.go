@@ -6,6 +6,18 @@ import (
 	"github.com/ncgn/ncgn/models"
 )
 
+// Limits on the sizes a run may declare: a hand-edited config.json asking for more is refused
+// before anything is allocated.
+const (
+	MaxNodes  = 1 << 20 // nodes per sample
+	MaxDim    = 1 << 12 // coordinates or features per node
+	MaxWidth  = 1 << 12 // hidden width
+	MaxLayers = 1 << 10 // message-passing layers
+	// MaxParams bounds the network's size estimated as 16·(layers+2)·width² values (a layer of
+	// the DMP network holds about 16 width² weights), 1 GiB of float32.
+	MaxParams = 1 << 28
+)
+
 // Validate reports, wrapping ErrConfig and naming the config.json field, what makes r
 // unusable: an unknown architecture, task, conv or process, a sample shape or positions that
 // do not fit the task, network sizes that do not fit the shape, or a bad graph.
@@ -18,6 +30,9 @@ func (r Run) Validate() error {
 	}
 	if err := r.Shape.Validate(); err != nil {
 		return fmt.Errorf("spec: \"shape\": %w (%w)", err, ErrConfig)
+	}
+	if r.Shape.Nodes > MaxNodes || r.Shape.Dim > MaxDim {
+		return fmt.Errorf("spec: \"shape\" nodes %d, dim %d: %w (want at most %d nodes and %d values per node)", r.Shape.Nodes, r.Shape.Dim, ErrConfig, MaxNodes, MaxDim)
 	}
 	m, s := r.Model, r.Shape
 	switch r.Task {
@@ -45,6 +60,13 @@ func (r Run) Validate() error {
 	if err := r.Train.Process.Validate(); err != nil {
 		return fmt.Errorf("spec: \"train.process\": %w (%w)", err, ErrConfig)
 	}
+	if m.In > MaxDim+MaxDim || m.Out > MaxDim || m.PosDim > MaxDim || m.Width > MaxWidth || m.Layers > MaxLayers {
+		return fmt.Errorf("spec: \"model\" in %d, out %d, pos_dim %d, width %d, layers %d: %w (want at most %d values in or out, width %d, layers %d)",
+			m.In, m.Out, m.PosDim, m.Width, m.Layers, ErrConfig, MaxDim, MaxWidth, MaxLayers)
+	}
+	if est := 16 * int64(m.Layers+2) * int64(m.Width) * int64(m.Width); est > MaxParams {
+		return fmt.Errorf("spec: \"model\" width %d, layers %d: about %d parameters: %w (want at most %d)", m.Width, m.Layers, est, ErrConfig, MaxParams)
+	}
 	return nil
 }
 
@@ -67,6 +89,13 @@ func (r Run) validateNetwork() error {
 	if m.In < 1 || m.Out < 1 || m.PosDim < 1 || m.Width < 0 || m.Layers < 0 {
 		return fmt.Errorf("spec: \"model\" in %d, out %d, pos_dim %d, width %d, layers %d: %w (want in, out, pos_dim >= 1; width, layers >= 1 or 0 for the default)",
 			m.In, m.Out, m.PosDim, m.Width, m.Layers, ErrConfig)
+	}
+	if m.In > MaxDim+MaxDim || m.Out > MaxDim || m.PosDim > MaxDim || m.Width > MaxWidth || m.Layers > MaxLayers {
+		return fmt.Errorf("spec: \"model\" in %d, out %d, pos_dim %d, width %d, layers %d: %w (want at most %d values in or out, width %d, layers %d)",
+			m.In, m.Out, m.PosDim, m.Width, m.Layers, ErrConfig, MaxDim, MaxWidth, MaxLayers)
+	}
+	if est := 16 * int64(m.Layers+2) * int64(m.Width) * int64(m.Width); est > MaxParams {
+		return fmt.Errorf("spec: \"model\" width %d, layers %d: about %d parameters: %w (want at most %d)", m.Width, m.Layers, est, ErrConfig, MaxParams)
 	}
 	return nil
 }
