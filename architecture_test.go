@@ -18,6 +18,7 @@ func TestArchitecture_DependencyDirection(t *testing.T) {
 		"internal/gradcheck": {"ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		// internal helpers sit below everything, except the plots, which draw schedules and graphs
 		"internal/atomicfile": {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"internal/runlock":    {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/rng":        {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/sgemm":      {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/plot":       {"engine", "ops", "layers", "models", "generative", "spec", "metrics", "datasets", "experiments"},

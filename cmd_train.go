@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/ncgn/ncgn/datasets"
 	"github.com/ncgn/ncgn/generative"
 	"github.com/ncgn/ncgn/graphs"
+	"github.com/ncgn/ncgn/internal/runlock"
 	"github.com/ncgn/ncgn/models"
 	"github.com/ncgn/ncgn/schedules"
 	"github.com/ncgn/ncgn/spec"
@@ -110,6 +112,19 @@ func trainAction(c *cli.Context) error {
 		},
 	}.WithDefaults()
 	run := c.String("run")
+	_, cfgErr := os.Stat(filepath.Join(run, spec.ConfigFile))
+	_, ckErr := os.Stat(filepath.Join(run, "checkpoint.json"))
+	if !c.Bool("resume") && (cfgErr == nil || ckErr == nil) {
+		return fail("--run %s already holds a run (%s); continue it with --resume, or give another folder (nothing was written)", run, filepath.Join(run, spec.ConfigFile))
+	}
+	lock, err := runlock.Acquire(filepath.Join(run, ".lock"), "run folder "+run)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer lock.Release()
+	if lock.Previous != "" {
+		fmt.Fprintf(c.App.ErrWriter, "ncgn train: %s was locked by a process that stopped without releasing it (%s); taking it over\n", run, lock.Previous)
+	}
 	if c.Bool("resume") {
 		old, err := spec.Load(run)
 		if err != nil {
@@ -136,6 +151,9 @@ func trainAction(c *cli.Context) error {
 	}
 	if c.Bool("resume") {
 		if err := tr.Resume(); err != nil {
+			if ckErr != nil && errors.Is(err, generative.ErrCheckpoint) {
+				return fail("--resume: %v; the run stopped before its first checkpoint (%s holds only its config): start it again without --resume after removing %s", err, run, filepath.Join(run, spec.ConfigFile))
+			}
 			return fail("--resume: %v", err)
 		}
 	} else if err := rs.Save(run); err != nil {

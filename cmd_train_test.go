@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ncgn/ncgn/datasets"
+	"github.com/ncgn/ncgn/internal/runlock"
 )
 
 func TestTrainSample_EndToEnd(t *testing.T) {
@@ -212,5 +213,61 @@ func TestTrain_ResumeRefusesAnotherNetwork(t *testing.T) {
 	args[12] = "8" // --width
 	if _, errOut, code := runCLI(append(args, "--resume")...); code == 0 || !strings.Contains(errOut, `"model" differs`) {
 		t.Fatalf("resume with another width: exit %d, %q", code, errOut)
+	}
+}
+
+// TestTrain_RunFolderSafety checks that train on an existing run without --resume refuses
+// before writing (config.json unchanged), that a locked run folder is refused naming the
+// holder, and that --resume of a run stopped before its first checkpoint says how to start it.
+func TestTrain_RunFolderSafety(t *testing.T) {
+	dir := t.TempDir()
+	clouds := &datasets.Array{Shape: []int{4, 6, 2}}
+	for i := 0; i < 4*6*2; i++ {
+		clouds.Data = append(clouds.Data, float64(i%7)/7)
+	}
+	data := filepath.Join(dir, "clouds.npy")
+	if err := datasets.WriteNpy(data, clouds, "float32"); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	args := []string{"train", "--data", data, "--run", run, "--generative", "flow", "--epochs", "1", "--batch", "2",
+		"--width", "4", "--layers", "1", "--k", "2", "--quiet"}
+	if o, errOut, code := runCLI(args...); code != 0 {
+		t.Fatalf("train exited %d: %s %s", code, o, errOut)
+	}
+	before, err := os.ReadFile(filepath.Join(run, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := append([]string(nil), args...)
+	other[6] = "diffusion" // --generative
+	if _, errOut, code := runCLI(other...); code != 1 || !strings.Contains(errOut, "already holds a run") || !strings.Contains(errOut, "--resume") {
+		t.Fatalf("train on an existing run: exit %d, %q", code, errOut)
+	}
+	after, _ := os.ReadFile(filepath.Join(run, "config.json"))
+	if !bytes.Equal(before, after) {
+		t.Fatal("a refused train overwrote config.json")
+	}
+
+	lock, err := runlock.Acquire(filepath.Join(run, ".lock"), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(append(args, "--resume")...); code != 1 || !strings.Contains(errOut, "in use by another process") || !strings.Contains(errOut, "pid ") {
+		t.Errorf("train on a locked run: exit %d, %q", code, errOut)
+	}
+	_ = lock.Release()
+
+	early := filepath.Join(dir, "early")
+	if err := os.MkdirAll(early, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(early, "config.json"), before, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	resume := append([]string(nil), args...)
+	resume[4] = early
+	if _, errOut, code := runCLI(append(resume, "--resume")...); code != 1 || !strings.Contains(errOut, "before its first checkpoint") {
+		t.Errorf("resume without a checkpoint: exit %d, %q", code, errOut)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ncgn/ncgn/internal/atomicfile"
+	"github.com/ncgn/ncgn/internal/runlock"
 )
 
 // Cache keeps what a run computed (cells, trained models) in a folder, so that a re-run, or a
@@ -111,6 +112,21 @@ func (c *Cache) Load(name, key string, v any) (bool, error) {
 		return false, fmt.Errorf("experiments: cache entry %s value: %v: %w", p, err, ErrCache)
 	}
 	return true, nil
+}
+
+// Lock takes the lock of entry name (NAME.lock beside it) for this process, so that two runs
+// sharing a cache never compute the same entry at once; a busy entry gives an error wrapping
+// runlock.ErrBusy that names the holder. Release the lock when the entry is stored.
+func (c *Cache) Lock(name string) (*runlock.Lock, error) {
+	p, err := c.Path(name, ".lock")
+	if err != nil {
+		return nil, err
+	}
+	l, err := runlock.Acquire(p, "cache entry "+name)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: %w", err)
+	}
+	return l, nil
 }
 
 // Store writes v as entry name with the given key, atomically.

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/ncgn/ncgn/internal/runlock"
 )
 
 type cacheValue struct {
@@ -78,4 +81,28 @@ func TestKey_StableAndDistinct(t *testing.T) {
 	if a1 != a2 || a1 == b || len(a1) != 64 {
 		t.Fatalf("keys %q %q %q: want equal for equal values, distinct otherwise, 64 hex digits", a1, a2, b)
 	}
+}
+
+// TestCache_Lock checks that an entry locked by one holder is refused to a second (naming the
+// entry) and free again after Release.
+func TestCache_Lock(t *testing.T) {
+	c, err := OpenCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := c.Lock("table1/gat-dmp/seed2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Lock("table1/gat-dmp/seed2"); !errors.Is(err, runlock.ErrBusy) || !strings.Contains(err.Error(), "table1/gat-dmp/seed2") {
+		t.Fatalf("second lock: %v", err)
+	}
+	if err := l.Release(); err != nil {
+		t.Fatal(err)
+	}
+	l, err = c.Lock("table1/gat-dmp/seed2")
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	_ = l.Release()
 }

@@ -127,10 +127,15 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 				r.env.Logf("[%d/%d] %s: reused from the cache", done, todo, entry)
 				continue
 			}
+			lock, err := r.cache.Lock(entry)
+			if err != nil {
+				return fmt.Errorf("modelnet40: %w", err)
+			}
 			start := time.Now()
 			r.env.Logf("[%d/%d] %s: computing (%s)", done, todo, entry, m.Title())
 			rec, err := r.computeCell(ctx, m, rep)
 			if err != nil {
+				_ = lock.Release()
 				return err
 			}
 			rec.Seconds = time.Since(start).Seconds() - r.trainSeconds(m, rep, start)
@@ -139,7 +144,9 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 			if err != nil {
 				return err
 			}
-			if err := r.cache.Store(entry, key, rec); err != nil {
+			err = r.cache.Store(entry, key, rec)
+			_ = lock.Release()
+			if err != nil {
 				return fmt.Errorf("modelnet40: %w", err)
 			}
 			r.computed[entry] = true

@@ -114,6 +114,11 @@ func (n *Networks) Network(ctx context.Context, req Request) (*models.DMP, Recor
 	if req.Train == nil {
 		return fail(errors.New("no training data given"))
 	}
+	lock, err := n.cache.Lock(name)
+	if err != nil {
+		return fail(err)
+	}
+	defer lock.Release()
 	rs, data, err := req.Train(ctx)
 	if err != nil {
 		return fail(err)

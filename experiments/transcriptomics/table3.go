@@ -207,6 +207,11 @@ func (r *runner) computeCell(ctx context.Context, name string, rep Seeds, model 
 			return err
 		}
 	}
+	lock, err := r.cache.Lock(entry)
+	if err != nil {
+		return fmt.Errorf("transcriptomics: %w", err)
+	}
+	defer lock.Release()
 	start := time.Now()
 	rec, err = compute()
 	if err != nil {
