@@ -55,6 +55,12 @@ func runGraph(c *cli.Context) error {
 		FloatRoot: c.Bool("float-root"),
 	}
 	format, process := c.String("format"), c.String("process")
+	if err := rejectArgs(c, "graph"); err != nil {
+		return err
+	}
+	if err := positive(c, "graph", "curvature", "split"); err != nil {
+		return err
+	}
 	switch {
 	case file == "":
 		return cli.Exit("ncgn graph: --points FILE.npy is required", 2)

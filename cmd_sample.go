@@ -17,11 +17,11 @@ func init() {
 		Usage: "generate samples from a trained run (EMA weights of its last checkpoint)",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "run", Usage: "run `DIR` written by train", Required: true},
-			&cli.IntFlag{Name: "n", Usage: "number of samples", Required: true},
+			&cli.IntFlag{Name: "n", Usage: "number of samples", Required: true, DefaultText: "none, required"},
 			&cli.StringFlag{Name: "out", Usage: "samples `FILE.npy`, shape (n, nodes, d)", Required: true},
 			&cli.IntFlag{Name: "steps", Usage: "sampling steps (0 = the process's default: 1000 DDPM, 200 Euler)"},
-			&cli.IntFlag{Name: "batch", Value: 128},
-			&cli.Int64Flag{Name: "seed", Value: 1},
+			&cli.IntFlag{Name: "batch", Value: 128, Usage: "samples per network call"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the initial noise and of every sampling draw"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar"},
 		},
 		Action: sampleAction,
@@ -30,6 +30,9 @@ func init() {
 
 func sampleAction(c *cli.Context) error {
 	fail := func(format string, a ...any) error { return cli.Exit("ncgn sample: "+fmt.Sprintf(format, a...), 1) }
+	if err := rejectArgs(c, "sample"); err != nil {
+		return err
+	}
 	if c.Int("n") < 1 || c.Int("steps") < 0 || c.Int("batch") < 1 {
 		return cli.Exit(fmt.Sprintf("ncgn sample: --n %d, --steps %d, --batch %d: want n, batch >= 1 and steps >= 0", c.Int("n"), c.Int("steps"), c.Int("batch")), 2)
 	}

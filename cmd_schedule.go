@@ -40,6 +40,12 @@ func runSchedule(c *cli.Context) error {
 		Split:     c.Float64("split"),
 	}
 	steps, format := c.Int("steps"), c.String("format")
+	if err := rejectArgs(c, "schedule"); err != nil {
+		return err
+	}
+	if err := positive(c, "schedule", "curvature", "split"); err != nil {
+		return err
+	}
 	switch {
 	case cfg.Nodes < 1:
 		return cli.Exit(fmt.Sprintf("ncgn schedule: --nodes %d: want at least 1", cfg.Nodes), 2)

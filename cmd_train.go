@@ -40,14 +40,14 @@ func init() {
 			&cli.StringFlag{Name: "conv", Value: "gat", Usage: "message passing: gcn or gat"},
 			&cli.StringFlag{Name: "schedule", Value: "exp", Usage: "dmp schedule: exp, linear, log or relu"},
 			&cli.StringFlag{Name: "generative", Value: "diffusion", Usage: "diffusion or flow"},
-			&cli.IntFlag{Name: "epochs", Value: 10},
-			&cli.IntFlag{Name: "batch", Value: 128},
-			&cli.Float64Flag{Name: "lr", Value: 1e-4},
-			&cli.IntFlag{Name: "width", Value: 64},
-			&cli.IntFlag{Name: "layers", Value: 3},
+			&cli.IntFlag{Name: "epochs", Value: 10, Usage: "passes over the training data"},
+			&cli.IntFlag{Name: "batch", Value: 128, Usage: "samples per training step"},
+			&cli.Float64Flag{Name: "lr", Value: 1e-4, Usage: "Adam learning rate (after a 10-step linear warm-up)"},
+			&cli.IntFlag{Name: "width", Value: 64, Usage: "hidden width of the network"},
+			&cli.IntFlag{Name: "layers", Value: 3, Usage: "message-passing layers"},
 			&cli.IntFlag{Name: "k", Value: 7, Usage: "k (k_end for dmp)"},
-			&cli.IntFlag{Name: "checkpoint-every", Value: 100, Usage: "checkpoint every `N` steps"},
-			&cli.Int64Flag{Name: "seed", Value: 1},
+			&cli.IntFlag{Name: "checkpoint-every", Value: 100, Usage: "checkpoint every `N` steps (0: only at the end)"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the initial parameters and of every training draw"},
 			&cli.BoolFlag{Name: "resume", Usage: "continue from the last checkpoint of --run"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar"},
 		},
@@ -58,6 +58,12 @@ func init() {
 func trainAction(c *cli.Context) error {
 	fail := func(format string, a ...any) error { return cli.Exit("ncgn train: "+fmt.Sprintf(format, a...), 1) }
 	bad := func(format string, a ...any) error { return cli.Exit("ncgn train: "+fmt.Sprintf(format, a...), 2) }
+	if err := rejectArgs(c, "train"); err != nil {
+		return err
+	}
+	if err := positive(c, "train", "epochs", "batch", "lr", "width", "layers", "k"); err != nil {
+		return err
+	}
 	task, file := spec.TaskPositions, c.String("data")
 	if c.String("features") != "" {
 		task, file = spec.TaskFeatures, c.String("features")

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -65,17 +66,26 @@ func usageError(c *cli.Context, err error, isSubcommand bool) error {
 	return cli.Exit(fmt.Sprintf("ncgn: %v", err), 2)
 }
 
+// exitCode returns the exit code and message of an error returned by the application: an
+// ExitCoder's own; 2 for a missing required flag (a usage error, as every other); 1 otherwise.
+func exitCode(err error) (int, string) {
+	var ec cli.ExitCoder
+	if asExitCoder(err, &ec) {
+		return ec.ExitCode(), ec.Error()
+	}
+	if strings.HasPrefix(err.Error(), "Required flag") {
+		return 2, "ncgn: " + err.Error()
+	}
+	return 1, "ncgn: " + err.Error()
+}
+
 func main() {
 	app := newApp(os.Stdout, os.Stderr)
 	if err := app.Run(os.Args); err != nil {
-		var ec cli.ExitCoder
-		if ok := asExitCoder(err, &ec); ok {
-			if msg := ec.Error(); msg != "" {
-				fmt.Fprintln(os.Stderr, msg)
-			}
-			os.Exit(ec.ExitCode())
+		code, msg := exitCode(err)
+		if msg != "" {
+			fmt.Fprintln(os.Stderr, msg)
 		}
-		fmt.Fprintln(os.Stderr, "ncgn:", err)
-		os.Exit(1)
+		os.Exit(code)
 	}
 }

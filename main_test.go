@@ -2,11 +2,8 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"strings"
 	"testing"
-
-	"github.com/urfave/cli/v2"
 )
 
 // runCLI runs the command line in-process (newApp leaves exiting to main) and returns its
@@ -16,11 +13,7 @@ func runCLI(args ...string) (stdout, stderr string, code int) {
 	var out, errOut bytes.Buffer
 	err := newApp(&out, &errOut).Run(append([]string{"ncgn"}, args...))
 	if err != nil {
-		code = 1
-		var ec cli.ExitCoder
-		if errors.As(err, &ec) {
-			code = ec.ExitCode()
-		}
+		code, _ = exitCode(err)
 		errOut.WriteString(err.Error())
 	}
 	return out.String(), errOut.String(), code
