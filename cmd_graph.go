@@ -149,7 +149,7 @@ func graphLoadCloud(file string, index int, indexSet bool) (pos []float64, n, di
 // graphNoise replaces pos by a draw of x_t given the data x = pos, in place: for "fm" the
 // flow-matching path x_t = t x + (1-t) eps; for "ddpm" x_t = sqrt(abar) x + sqrt(1-abar) eps at
 // DDPM step floor(1000 (1-t)) (capped at 999) of 1000 steps with linear betas 1e-4..0.02
-// (REFERENCE.md §1, in this project's orientation: t = 1 is step 0).
+// (docs/REFERENCE.md §1, in this project's orientation: t = 1 is step 0).
 func graphNoise(pos []float64, t float64, process string, rng *rand.Rand) {
 	a, b := t, 1-t
 	if process == "ddpm" {

@@ -11,7 +11,7 @@ import (
 //   - Smoke: seconds; CI runs it on every change so the whole pipeline is exercised. Its
 //     numbers are never results.
 //   - Small: minutes to an hour on a 2-core machine; the numbers committed in experiments/out.
-//   - Paper: the paper's hyper-parameters (REFERENCE.md), for users with the hardware and time.
+//   - Paper: the paper's hyper-parameters (docs/REFERENCE.md), for users with the hardware and time.
 type Scale string
 
 // The three scales.

@@ -34,7 +34,7 @@ type DDPMConfig struct {
 	// t = 1 is the NOISIEST level: training uses index min(floor(T t), T-1), and sampling
 	// hands the network t = i/(T-1) at index i. The network (and so the DMP schedule, which
 	// is coarse at small t) then sees the noise level inverted relative to the paper: full
-	// resolution at the highest noise and the coarsest graph near the data (REFERENCE.md §1).
+	// resolution at the highest noise and the coarsest graph near the data (docs/REFERENCE.md §1).
 	// Off by default: t = 0 is noise, t = 1 data, as everywhere else in the project.
 	ReferenceOrientation bool `json:"reference_orientation"`
 }

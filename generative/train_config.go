@@ -10,7 +10,7 @@ import (
 	"github.com/ncgn/ncgn/layers/optim"
 )
 
-// Defaults of TrainConfig (the reference's, REFERENCE.md §5, except the learning rate, which is
+// Defaults of TrainConfig (the reference's, docs/REFERENCE.md §5, except the learning rate, which is
 // 1e-4 for its ModelNet40 runs and 1e-3 for transcriptomics).
 const (
 	DefaultBatchSize   = 128

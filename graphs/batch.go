@@ -9,7 +9,7 @@ import (
 // Batch is the disjoint union of the Plans of a minibatch, as one graph: sample b's original
 // nodes are the global nodes NodeOffset[b] .. NodeOffset[b+1]-1 and its supernodes the global
 // supernodes SuperOffset[b] .. SuperOffset[b+1]-1; every index is shifted accordingly. Each
-// sample keeps its own t, hence its own s_t, k_t and graph (REFERENCE.md §3).
+// sample keeps its own t, hence its own s_t, k_t and graph (docs/REFERENCE.md §3).
 //
 // Shapes: Pos [N, Dim], SuperPos [S, Dim], Assign [N], EdgeAttr [Edges.Len(), 2],
 // FineAttr [N, 2], Sample [N], SuperSample [S], T [B], offsets [B+1].

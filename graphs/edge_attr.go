@@ -30,7 +30,7 @@ func EdgeLengths(pos []float64, dim int, e Edges) ([]float64, error) {
 	return out, nil
 }
 
-// EdgeAttributes returns the edge attributes of the reference (REFERENCE.md §3): two numbers
+// EdgeAttributes returns the edge attributes of the reference (docs/REFERENCE.md §3): two numbers
 // per edge, its length and then the noise level t, row-major ([len(lengths), 2]).
 func EdgeAttributes(lengths []float64, t float64) []float64 {
 	out := make([]float64, 2*len(lengths))

@@ -75,7 +75,7 @@ func powLE(v, dim, s int) bool {
 }
 
 // VoxelCluster groups n points of dimension dim (row-major in pos) into voxel cells, the
-// coarse-graining of Dynamic Message Passing (the paper's Appendix B.1; REFERENCE.md §3).
+// coarse-graining of Dynamic Message Passing (the paper's Appendix B.1; docs/REFERENCE.md §3).
 // Each dimension's range [min_d, max_d] over the points is split into v = VoxelsPerDim(s, dim,
 // floatRoot) cells of width w_d = (max_d - min_d)/v; point p falls in cell
 //

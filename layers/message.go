@@ -10,7 +10,7 @@ import (
 )
 
 // Message is the edge message of the coarsen and spread steps of Dynamic Message Passing
-// (REFERENCE.md §4): for an edge from source j to target i with relative position
+// (docs/REFERENCE.md §4): for an edge from source j to target i with relative position
 // p_i − p_j and edge attribute e_ij,
 //
 //	m_ij = MLP( [ lin_x([h_i, h_j]), lin_pos(p_i − p_j), lin_e(e_ij) ] ),

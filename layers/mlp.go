@@ -12,7 +12,7 @@ import (
 // comes an optional BatchNorm and the activation.
 //
 // With SharedNorm, one BatchNorm serves every Linear that has a norm, as in the reference's PyG
-// MLP built with a BatchNorm instance (REFERENCE.md §4): its affine parameters are shared, each
+// MLP built with a BatchNorm instance (docs/REFERENCE.md §4): its affine parameters are shared, each
 // use normalises with its own batch statistics in training and updates the shared running
 // statistics in order, and evaluation uses the shared running statistics at every use.
 //

@@ -34,7 +34,7 @@ func OT(a, b [][]float64) (float64, error) {
 	return total / float64(m), nil
 }
 
-// FlattenedW2 is the metric the paper reports as "W2" (REFERENCE.md §6, §7): each generated
+// FlattenedW2 is the metric the paper reports as "W2" (docs/REFERENCE.md §6, §7): each generated
 // and each reference sample is flattened to one vector in node order (x_1, y_1, z_1, x_2, ...
 // for a point cloud; nodes x genes for transcriptomics), and
 //

@@ -144,7 +144,7 @@ func Evaluate(s, r [][][]float64, d Distance, which ...SetMetric) ([]Result, err
 }
 
 // W2Convention states the definition of FlattenedW2 for Result.Convention.
-const W2Convention = "exact OT between the sets of flattened samples (node order), uniform weights, Euclidean ground cost (not squared), divided by normalize; order-dependent for point clouds (REFERENCE.md §6)"
+const W2Convention = "exact OT between the sets of flattened samples (node order), uniform weights, Euclidean ground cost (not squared), divided by normalize; order-dependent for point clouds (docs/REFERENCE.md §6)"
 
 // EvaluateW2 computes FlattenedW2(samples, reference, normalize) and wraps it in a Result;
 // pointsPerSample is recorded as the Result's PointsPerCloud (0 if the samples were flat).

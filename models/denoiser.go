@@ -11,7 +11,7 @@ import (
 )
 
 // PositionDenoiser generates point positions (the ModelNet40 task): the noisy positions x_t are
-// both the nodes' inputs and the positions the graph is built on (REFERENCE.md §3), so every
+// both the nodes' inputs and the positions the graph is built on (docs/REFERENCE.md §3), so every
 // call builds one Plan per sample from x_t at its noise level. It satisfies generative.Denoiser.
 type PositionDenoiser struct {
 	Net   *DMP
@@ -77,7 +77,7 @@ func (d *PositionDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t [
 
 // FeatureDenoiser generates node features on fixed positions (the transcriptomics task): the
 // graph is built on the positions, the same for every sample, and the network's input is
-// [features, positions] (REFERENCE.md §3: genes, space, time, then t). It satisfies
+// [features, positions] (docs/REFERENCE.md §3: genes, space, time, then t). It satisfies
 // generative.Denoiser.
 type FeatureDenoiser struct {
 	Net       *DMP

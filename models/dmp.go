@@ -27,7 +27,7 @@ const (
 )
 
 // DMPConfig configures a DMP network. Zero values of optional fields are the defaults, which
-// are the paper's ModelNet40 configuration (REFERENCE.md §4).
+// are the paper's ModelNet40 configuration (docs/REFERENCE.md §4).
 type DMPConfig struct {
 	// Arch is the architecture: ArchReference (the authors' network, operation for operation)
 	// or ArchNCGN (this project's first network). The zero value is ArchNCGN, so that

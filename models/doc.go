@@ -4,5 +4,5 @@
 //
 // A model builds its expression in a layers.Scope from a graphs.Batch (the disjoint union of
 // per-sample Plans) and per-node inputs; the noise level t of each sample is appended to its
-// nodes' inputs, as the reference does (REFERENCE.md §3).
+// nodes' inputs, as the reference does (docs/REFERENCE.md §3).
 package models

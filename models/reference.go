@@ -17,7 +17,7 @@ type Arch string
 // experiment that reproduces a table of the paper; ArchNCGN is kept so that earlier runs and
 // results can be rebuilt.
 const (
-	// ArchReference is the authors' network (REFERENCE.md §4, ModelNetAdaptiveGNN and
+	// ArchReference is the authors' network (docs/REFERENCE.md §4, ModelNetAdaptiveGNN and
 	// STAdaptiveGNN with PyTorch Geometric 2.6.1's MLP, GCN and GAT), operation for operation.
 	ArchReference Arch = "reference"
 	// ArchNCGN is this project's first network (see DMP for its differences).

@@ -13,7 +13,7 @@ const (
 )
 
 // TaskConfig returns the reference architecture's configuration of task with conv
-// (REFERENCE.md §3-4): ModelNet40 width 64, transcriptomics width 32, both 3 layers;
+// (docs/REFERENCE.md §3-4): ModelNet40 width 64, transcriptomics width 32, both 3 layers;
 // ModelNet40 reads the noisy coordinates (x, y, z) and transcriptomics the genes and the
 // positions (3 genes, space, time), t appended by the network; both predict 3 values per node.
 func TaskConfig(task Task, conv Conv) (DMPConfig, error) {

@@ -6,7 +6,7 @@ import (
 )
 
 // PatchConfig configures the DiT-DMP patch-size / neighbourhood schedule (the paper's
-// Section 5.3 and Appendix B.4; REFERENCE.md §8). Zero values mean the defaults, which are the
+// Section 5.3 and Appendix B.4; docs/REFERENCE.md §8). Zero values mean the defaults, which are the
 // reference's: 32x32 latents, a coarsest patch of 4, curvature 10, 1000 DDPM steps.
 type PatchConfig struct {
 	Latent     int     `json:"latent,omitempty"`      // side of the square latent image; default 32

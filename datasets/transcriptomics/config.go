@@ -48,7 +48,7 @@ type Config struct {
 	DiffusionOnly bool `json:"diffusion_only"`
 }
 
-// DefaultConfig returns the configuration that produced the authors' data (REFERENCE.md §7).
+// DefaultConfig returns the configuration that produced the authors' data (docs/REFERENCE.md §7).
 func DefaultConfig() Config {
 	return Config{
 		K2: 1, K3: -1, K4: 1.27, K5: -0.1, K7: 1.59, K9: -0.1,

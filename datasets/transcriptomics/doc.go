@@ -5,7 +5,7 @@
 // # Simulator
 //
 // A 1-D Bmp-Sox9-Wnt Turing network (Raspopovic et al., Science 2014) in the form of the authors'
-// generator script, the one that produced their data (REFERENCE.md §7):
+// generator script, the one that produced their data (docs/REFERENCE.md §7):
 //
 //	sox9' = a_s + k2·bmp + k3·wnt − sox9³
 //	bmp'  = a_b + k4·sox9 + k5·bmp + d_b·∇²bmp

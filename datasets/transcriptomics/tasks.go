@@ -7,7 +7,7 @@ import (
 
 // Task is one of the generation tasks of Table 3. A conditional task fixes some entries of the
 // (nodes × genes) feature matrix of a sample: the sampler sets them to their known values from the
-// first step on and masks their velocity to 0 (REFERENCE.md §7).
+// first step on and masks their velocity to 0 (docs/REFERENCE.md §7).
 type Task int
 
 // The tasks, in the order of the rows of Table 3.
@@ -172,7 +172,7 @@ const (
 	// (0 − min_l)/(max_l − min_l): the value of the ground truth (the default).
 	HoldRawZero KnockoutHold = iota
 	// HoldNormalisedZero holds it at 0 in normalised units (raw = the step's minimum), as the
-	// reference's test script does (REFERENCE.md §7, §9; a defect kept as an option).
+	// reference's test script does (docs/REFERENCE.md §7, §9; a defect kept as an option).
 	HoldNormalisedZero
 )
 

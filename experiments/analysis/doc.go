@@ -4,7 +4,7 @@
 //
 //   - Figure 2 (Kappa, OptimalRadius): the radius r* in (0, 1] maximising the mutual
 //     information ½ log κ(r, c) of Lemma A.1 at SNR c, κ in the form Lemma A.2 differentiates
-//     (REFERENCE.md §10); r* falls as the SNR grows (Theorem 3.2).
+//     (docs/REFERENCE.md §10); r* falls as the SNR grows (Theorem 3.2).
 //   - Figure 3 (AttentionNet, TrainAttentionNet, AttentionByDistance): the attention of a
 //     fully connected one-layer GAT denoiser against node distance at several noise levels,
 //     for position and for feature generation on GeometricShapes.

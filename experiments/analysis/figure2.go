@@ -35,7 +35,7 @@ func (r *runner) figure2() error {
 		curve.x, curve.y = append(curve.x, c), append(curve.y, rs)
 		rows = append(rows, []string{ff(c), fmt.Sprintf("%.6f", rs), fmt.Sprintf("%.8g", Kappa(rs, c)), fmt.Sprintf("%.8g", 0.5*math.Log(Kappa(rs, c))), "plot"})
 	}
-	pv := r.provenance("none (closed form of Lemma A.1 as corrected in REFERENCE.md §10)", time.Since(t0).Seconds(), false)
+	pv := r.provenance("none (closed form of Lemma A.1 as corrected in docs/REFERENCE.md §10)", time.Since(t0).Seconds(), false)
 	if err := writeCSV(r.env.OutDir, "figure2", []string{"snr", "r_star", "kappa_max", "mutual_information", "grid"}, rows, pv); err != nil {
 		return err
 	}
@@ -78,14 +78,14 @@ func (r *runner) figure2() error {
 			"signal-to-noise ratio causes the radius that achieves maximum mutual information to increase\" (Section 3.1.1, Theorem 3.2), with " +
 			"ρ = 1 − d² and Lemma 3.1.",
 		Method: "κ(r, c) = (2/c + 4r − 8r³/3) / (2/c + 4r⁶/9), the form whose derivative Lemma A.2 prints (the statement of Lemma A.1 prints 8r³/9; " +
-			"its proof ends with 8r³/3; REFERENCE.md §10). r* in (0, 1] maximises κ by golden-section search on κ alone (tolerance 1e-10, after a 200-point " +
+			"its proof ends with 8r³/3; docs/REFERENCE.md §10). r* in (0, 1] maximises κ by golden-section search on κ alone (tolerance 1e-10, after a 200-point " +
 			"bracketing scan); a test checks that Lemma A.2's closed-form derivative changes sign from + to − within 1e-4 of r* and that no point of a " +
 			"10⁴-point grid beats it. figure2.csv gives r* at the 11 SNRs of the issue (grid = paper) and at the plot's log-spaced SNRs (grid = plot).",
 		Ours:    ours,
 		Verdict: verdict,
 		Notes: []string{
 			"Deriving κ from Lemma 3.1 directly with ρ = 1 − d² gives A − B² = −4r⁶/9 < 0: the example \"correlation\" is not positive definite and " +
-				"the printed κ flips that sign. We follow the printed κ (REFERENCE.md §10); the qualitative claim, that the optimal radius shrinks as " +
+				"the printed κ flips that sign. We follow the printed κ (docs/REFERENCE.md §10); the qualitative claim, that the optimal radius shrinks as " +
 				"the SNR grows, is the same.",
 			"Lemma A.3's proof has a sign typo (it writes − 10c₁r⁶ where substituting the stationarity condition gives + 10c₁r⁶); its result, a numerator " +
 				"18c₂(c₂ − c₁) r⁶ (4r² − 10) > 0 for c₂ < c₁, is right, as the monotone r* here confirms numerically.",

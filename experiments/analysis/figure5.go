@@ -108,10 +108,10 @@ func (r *runner) figure5() error {
 		Figure: "figure5",
 		Title:  "Figure 5: adaptive schedules",
 		Claim:  "\"The higher the noise, the fewer number of clusters\" (top) and \"the higher the noise, the greater the k\" (bottom) of kNN (Appendix B, Figure 5).",
-		Method: fmt.Sprintf("Nominal s_t and k_t from package schedules (REFERENCE.md §2: s_0 = sqrt(kN), k_t = ceil(kN/s_t), exp and log curvature 10, relu split 0.6) for N = %d, k = %d "+
+		Method: fmt.Sprintf("Nominal s_t and k_t from package schedules (docs/REFERENCE.md §2: s_0 = sqrt(kN), k_t = ceil(kN/s_t), exp and log curvature 10, relu split 0.6) for N = %d, k = %d "+
 			"(ModelNet40's reference setting) at %d levels of t; beside them the supernodes and mean incoming edges of graphs.NewPlan (dmp) on one GeometricShapes cloud "+
 			"noised along the flow-matching path.", n, r.p.Fig5K, r.p.Fig5Levels),
 		Ours:    ours,
-		Verdict: "Agrees for the nominal schedules (monotone, with the stated boundary values). The realised graphs follow the same direction but are much coarser than s_t for most of the trajectory (REFERENCE.md §2 documents this for the reference too): the paper's figure shows only the nominal curves.",
+		Verdict: "Agrees for the nominal schedules (monotone, with the stated boundary values). The realised graphs follow the same direction but are much coarser than s_t for most of the trajectory (docs/REFERENCE.md §2 documents this for the reference too): the paper's figure shows only the nominal curves.",
 	}, pv)
 }

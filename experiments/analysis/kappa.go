@@ -8,7 +8,7 @@ import (
 )
 
 // Kappa is κ(r, c) of Lemma A.1 in the form its proof ends with and Lemma A.2 differentiates
-// (REFERENCE.md §10):
+// (docs/REFERENCE.md §10):
 //
 //	κ(r, c) = (2/c + 4r − 8r³/3) / (2/c + 4r⁶/9),   I(x₁, Y) = ½ log κ(r, c),
 //

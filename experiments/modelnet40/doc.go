@@ -5,7 +5,7 @@
 //
 // # Protocol
 //
-// Clouds of 400 points (REFERENCE.md §6) are read with datasets/modelnet40 from the official
+// Clouds of 400 points (docs/REFERENCE.md §6) are read with datasets/modelnet40 from the official
 // OFF archive (mesh vertices, as the paper) or from a point-cloud folder (stored surface
 // samples, e.g. ../shared/data/modelnet40-1024), each centred and scaled to the reference's
 // largest |coordinate| 0.25. The test clouds are, by default, selected as the reference does:
@@ -15,7 +15,7 @@
 //
 // One network per cell, always the reference architecture (models.ArchReference, width 64,
 // 3 layers, k = 7), is trained with DDPM (T = 1000, linear betas, ε prediction, the x0
-// prediction clipped to [-1, 1]; REFERENCE.md §1 and §5: Adam, linear warm-up over 10 steps,
+// prediction clipped to [-1, 1]; docs/REFERENCE.md §1 and §5: Adam, linear warm-up over 10 steps,
 // EMA 0.95, the clouds in stored order) and generates, with its EMA weights, as many clouds as
 // there are test clouds. The paper's orientation of the noise level (t = 0 noise) is the
 // default; --orientation reference trains and samples every network with the reference

@@ -43,7 +43,7 @@ func Experiment() experiments.Experiment {
 		Options: []experiments.Option{
 			{Name: OptSelection, Usage: "test clouds: reference (the first N with at least 400 points, in class order, as the reference; drops the last classes) or balanced (as many from each class)",
 				Values: []string{string(SelectReference), string(SelectBalanced)}, Default: string(SelectReference)},
-			{Name: OptOrientation, Usage: "diffusion time of every network: paper (t = 0 noise, coarse graphs at high noise) or reference (the reference code's inverted time, REFERENCE.md §1)",
+			{Name: OptOrientation, Usage: "diffusion time of every network: paper (t = 0 noise, coarse graphs at high noise) or reference (the reference code's inverted time, docs/REFERENCE.md §1)",
 				Values: []string{OrientPaper, OrientRef}, Default: OrientPaper},
 		},
 	}

@@ -14,7 +14,7 @@ type Method struct {
 	Conv     models.Conv    `json:"conv,omitempty"`
 	Schedule schedules.Kind `json:"schedule,omitempty"` // DMP only
 	// ReferenceOrientation trains and samples with the reference's inverted diffusion time
-	// (generative.DDPMConfig.ReferenceOrientation, REFERENCE.md §1 and §9).
+	// (generative.DDPMConfig.ReferenceOrientation, docs/REFERENCE.md §1 and §9).
 	ReferenceOrientation bool `json:"reference_orientation,omitempty"`
 }
 
@@ -116,7 +116,7 @@ func Methods(ref bool) []Method {
 }
 
 // PaperTable1 holds Table 1 of the paper (W2 × 10⁻²) by row (conv) and column ("random",
-// "knn", "long-short", "dmp"); REFERENCE.md §6.
+// "knn", "long-short", "dmp"); docs/REFERENCE.md §6.
 var PaperTable1 = map[models.Conv]map[string]float64{
 	models.GCN: {"random": 8.624, "knn": 5.882, "long-short": 4.315, "dmp": 4.215},
 	models.GAT: {"random": 8.624, "knn": 5.598, "long-short": 4.741, "dmp": 4.263},

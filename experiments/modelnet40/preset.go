@@ -25,7 +25,7 @@ const (
 type Preset struct {
 	Scale experiments.Scale `json:"scale"`
 
-	// Data (REFERENCE.md §6): the classes in use (nil: all 40), the most training clouds (0:
+	// Data (docs/REFERENCE.md §6): the classes in use (nil: all 40), the most training clouds (0:
 	// the whole split of those classes), the test clouds, the points per cloud, and the test
 	// selection.
 	Classes     []string  `json:"classes,omitempty"`
@@ -34,13 +34,13 @@ type Preset struct {
 	Points      int       `json:"points"`
 	Selection   Selection `json:"selection"`
 
-	// Network (REFERENCE.md §4): width, message-passing layers, k (k_end of the DMP schedule,
+	// Network (docs/REFERENCE.md §4): width, message-passing layers, k (k_end of the DMP schedule,
 	// k of the kNN and long-short baselines).
 	Width  int `json:"width"`
 	Layers int `json:"layers"`
 	K      int `json:"k"`
 
-	// Training (REFERENCE.md §5): exactly one of Epochs and Steps is set.
+	// Training (docs/REFERENCE.md §5): exactly one of Epochs and Steps is set.
 	Epochs    int     `json:"epochs,omitempty"`
 	Steps     int     `json:"steps,omitempty"`
 	BatchSize int     `json:"batch_size"`
@@ -48,7 +48,7 @@ type Preset struct {
 	Warmup    int     `json:"warmup_steps"`
 	EMADecay  float64 `json:"ema_decay"`
 
-	// DDPM (REFERENCE.md §1): Timesteps T of training, and the network evaluations of
+	// DDPM (docs/REFERENCE.md §1): Timesteps T of training, and the network evaluations of
 	// sampling (SamplingSteps < T subsamples the T indices evenly); SampleBatch is the
 	// clouds per network call.
 	Timesteps     int `json:"timesteps"`

@@ -209,7 +209,7 @@ func (r *runner) notes(which string) []string {
 	}
 	orient := "the paper's orientation (t = 0 noise, t = 1 data: coarse graphs at high noise)"
 	if r.ref {
-		orient = "the reference code's inverted orientation (REFERENCE.md §1: full resolution at the highest noise, the coarsest graph near the data)"
+		orient = "the reference code's inverted orientation (docs/REFERENCE.md §1: full resolution at the highest noise, the coarsest graph near the data)"
 	}
 	notes := []string{
 		fmt.Sprintf("Protocol: one network per cell, the reference architecture (width %d, %d layers, k = %d; DMP with the reference's float voxels per dimension), "+
@@ -225,7 +225,7 @@ func (r *runner) notes(which string) []string {
 		notes = append(notes, fmt.Sprintf("Set metrics (MMD, COV, 1-NNA) on %d of the generated and %d of the test clouds, spread evenly over the sets (exact EMD on all pairs of all clouds would take too long on this machine); W2 on all of them.", r.p.SetClouds, r.p.SetClouds))
 	}
 	if which == "Table 2" {
-		notes = append(notes, "The exp column is Table 1's DMP GAT (the same cell). The last column is DMP GAT (exp) trained and sampled in the other diffusion orientation: with the reference's inverted time the schedule gives full resolution at the highest noise and the coarsest graph near the data (REFERENCE.md §1, §9), the reverse of the paper's design; it shows what that defect does. The paper has no number for it.")
+		notes = append(notes, "The exp column is Table 1's DMP GAT (the same cell). The last column is DMP GAT (exp) trained and sampled in the other diffusion orientation: with the reference's inverted time the schedule gives full resolution at the highest noise and the coarsest graph near the data (docs/REFERENCE.md §1, §9), the reverse of the paper's design; it shows what that defect does. The paper has no number for it.")
 	}
 	if r.data != nil && r.data.Source == "stored" {
 		notes = append(notes, "The data are stored surface samples, not the mesh vertices of the official archive the paper uses: absolute W2 values are not comparable to the paper's to the digit, only orderings are.")

@@ -14,12 +14,12 @@
 // of the training simulations (not the reference's running-max defect).
 //
 // One network per (graph, conv) is trained once, unconditionally, with σ = 0 flow matching
-// on the training graphs (REFERENCE.md §5: Adam, lr 1e-3, linear warm-up over 10 steps, EMA
+// on the training graphs (docs/REFERENCE.md §5: Adam, lr 1e-3, linear warm-up over 10 steps, EMA
 // 0.95, width 32, 3 layers, k = 5, the exp schedule), and the same network, with its EMA
 // weights, generates for all six tasks on the 96-node test graphs (a FeatureDenoiser over the
 // test positions shares the trained network). Conditional tasks use conditioning by
 // replacement: known entries are fixed to their clean normalised values from the first Euler
-// step and their velocity is masked to 0 (REFERENCE.md §7); the reference's test script does
+// step and their velocity is masked to 0 (docs/REFERENCE.md §7); the reference's test script does
 // the same, from one unconditionally trained model.
 //
 // The random baseline draws every generated entry from N(0, 1), the flow's source
@@ -52,7 +52,7 @@
 // the condition).
 //
 // The reference's test script writes raw (unnormalised) gene values into the known entries of
-// its normalised samples, which inflates the paper's conditional rows (REFERENCE.md §9). We
+// its normalised samples, which inflates the paper's conditional rows (docs/REFERENCE.md §9). We
 // fix the known entries to their correct normalised values, so our conditional numbers are not
 // comparable to the paper's and are not tuned towards them; the paper's numbers are shown for
 // reference.

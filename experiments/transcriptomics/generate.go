@@ -27,7 +27,7 @@ func (d *Data) TaskSet(task st.Task) (st.Grid, [][]float64, []st.Gene) {
 // truth[j] (knocked-out gene genes[j]): the sampler's Condition (one mask and one set of values
 // per sample) and the masks (true = known). Unconditional generation gives nil, nil. The
 // knocked-out gene is held at the normalised value of raw 0 (st.HoldRawZero), the value of
-// the ground truth; the reference holds normalised 0 (REFERENCE.md §9).
+// the ground truth; the reference holds normalised 0 (docs/REFERENCE.md §9).
 func Conditioning(task st.Task, g st.Grid, truth [][]float64, genes []st.Gene, norm *st.Normalisation) (*generative.Condition, [][]bool, error) {
 	if task == st.Unconditional {
 		return nil, nil, nil

@@ -67,9 +67,9 @@ func Methods() []Method {
 // Graphs returns the graphs of Table 3 and Figure 11 in the paper's order.
 func Graphs() []graphs.Kind { return []graphs.Kind{graphs.KNN, graphs.Full, graphs.DMP} }
 
-// PaperTable3 is Table 3 of the paper (REFERENCE.md §7): the flattened W2 of each task (rows, in
+// PaperTable3 is Table 3 of the paper (docs/REFERENCE.md §7): the flattened W2 of each task (rows, in
 // the order of st.Tasks) for each method (Method.Key). The paper's conditional rows carry the
-// reference's raw-value defect (REFERENCE.md §9).
+// reference's raw-value defect (docs/REFERENCE.md §9).
 var PaperTable3 = map[st.Task]map[string]float64{
 	st.Unconditional:         {"random": 2.452, "knn-gcn": 2.030, "knn-gat": 0.840, "full-gcn": 0.880, "full-gat": 1.094, "dmp-gcn": 0.812, "dmp-gat": 0.834},
 	st.TemporalTrajectory:    {"random": 2.681, "knn-gcn": 2.290, "knn-gat": 1.022, "full-gcn": 1.060, "full-gat": 1.271, "dmp-gcn": 0.960, "dmp-gat": 1.032},

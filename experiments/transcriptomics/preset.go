@@ -11,7 +11,7 @@ import (
 type Preset struct {
 	Scale experiments.Scale `json:"scale"`
 
-	// Data: simulations of each set (REFERENCE.md §7; the paper: 10000 train, 2000 test;
+	// Data: simulations of each set (docs/REFERENCE.md §7; the paper: 10000 train, 2000 test;
 	// the reference's knockout set: 500). FloorSamples simulations of a second, independent
 	// test set give the W2 floor: the score of true simulations against the test set.
 	TrainSamples    int `json:"train_samples"`
@@ -19,13 +19,13 @@ type Preset struct {
 	KnockoutSamples int `json:"knockout_samples"`
 	FloorSamples    int `json:"floor_samples"`
 
-	// Network (REFERENCE.md §4): width, message-passing layers, k (k_end of the DMP schedule,
+	// Network (docs/REFERENCE.md §4): width, message-passing layers, k (k_end of the DMP schedule,
 	// k of the kNN baseline).
 	Width  int `json:"width"`
 	Layers int `json:"layers"`
 	K      int `json:"k"`
 
-	// Training (REFERENCE.md §5): exactly one of Epochs and Steps is set.
+	// Training (docs/REFERENCE.md §5): exactly one of Epochs and Steps is set.
 	Epochs    int     `json:"epochs,omitempty"`
 	Steps     int     `json:"steps,omitempty"`
 	BatchSize int     `json:"batch_size"`

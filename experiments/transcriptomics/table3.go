@@ -512,7 +512,7 @@ func (r *runner) table3Notes(floor CellRecord, haveFloor bool, trained map[strin
 		"Random: every generated entry drawn from N(0, 1), the flow's source distribution (zero Euler steps), known entries " +
 			"replaced as for the networks; N(0, 1) noise is what reproduces the paper's 2.452 for unconditional generation.",
 		"The paper's conditional rows are inflated by a defect of the reference's test script, which writes raw, un-normalised " +
-			"gene values into the known entries (REFERENCE.md §9); ours hold the correct normalised values, so our conditional " +
+			"gene values into the known entries (docs/REFERENCE.md §9); ours hold the correct normalised values, so our conditional " +
 			"W2 are expected to be lower and are not comparable digit for digit (nor tuned towards the paper's). The second and " +
 			"third tables show the error on the generated entries alone.",
 	}
