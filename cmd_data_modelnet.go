@@ -96,6 +96,7 @@ var prepareModelNet40Cmd = &cli.Command{
 		&cli.IntFlag{Name: "per-class", Usage: "keep at most `N` objects per class (0: all)"},
 		&cli.IntFlag{Name: "min-points", Usage: "skip objects with fewer than `N` vertices (stored points for .npy)"},
 		&cli.IntFlag{Name: "workers", Usage: "goroutines reading objects (0: all cores; results do not depend on it)"},
+		&cli.BoolFlag{Name: "skip-bad", Usage: "skip malformed files, listing them, instead of stopping at the first (default: strict)"},
 	),
 	Action: prepareModelNet40,
 }
@@ -215,7 +216,7 @@ func prepareModelNet40(c *cli.Context) error {
 	cfg := modelnet40.Config{
 		Split: a.split, Points: a.points, Source: a.source, Classes: a.classes,
 		Limit: c.Int("limit"), PerClass: c.Int("per-class"), MinPoints: c.Int("min-points"),
-		Scale: a.scale, Raw: a.raw, Seed: a.seed, Workers: c.Int("workers"),
+		Scale: a.scale, Raw: a.raw, Seed: a.seed, Workers: c.Int("workers"), SkipBad: c.Bool("skip-bad"),
 	}
 	for _, f := range []string{"limit", "per-class", "min-points", "workers"} {
 		if c.Int(f) < 0 {
@@ -253,7 +254,14 @@ func prepareModelNet40(c *cli.Context) error {
 		if errors.Is(err, modelnet40.ErrConfig) {
 			code = 2
 		}
-		return cli.Exit(fmt.Sprintf("%s: --root %s: %v", name, root, err), code)
+		hint := ""
+		if errors.Is(err, datasets.ErrFormat) && !cfg.SkipBad {
+			hint = " (--skip-bad skips malformed files and lists them)"
+		}
+		return cli.Exit(fmt.Sprintf("%s: --root %s: %v%s", name, root, err, hint), code)
+	}
+	for _, s := range set.Skipped {
+		fmt.Fprintf(c.App.ErrWriter, "%s: skipped a malformed file: %s\n", name, s)
 	}
 	files := make([]string, len(set.Files))
 	for i, f := range set.Files {
@@ -271,9 +279,9 @@ func prepareModelNet40(c *cli.Context) error {
 		return cli.Exit(fmt.Sprintf("%s: %v", name, err), 1)
 	}
 	cn := set.Counts
-	fmt.Fprintf(c.App.Writer, "wrote %d %s clouds of %d points (%d classes, %s points) from %s to %s in %.2f s; skipped %d with fewer than %d points, %d below --min-points, %d degenerate\n",
+	fmt.Fprintf(c.App.Writer, "wrote %d %s clouds of %d points (%d classes, %s points) from %s to %s in %.2f s; skipped %d with fewer than %d points, %d below --min-points, %d degenerate, %d malformed\n",
 		cn.Kept, a.split, set.Config.Points, len(set.Classes), set.Source, set.Root, a.out, wall,
-		cn.TooFewPoints, set.Config.Points, cn.BelowMinPoints, cn.Degenerate)
+		cn.TooFewPoints, set.Config.Points, cn.BelowMinPoints, cn.Degenerate, cn.Unreadable)
 	return nil
 }
 

@@ -288,3 +288,24 @@ func TestDataFetchModelNet40(t *testing.T) {
 		}
 	})
 }
+
+// TestDataPrepareModelNet40_SkipBad checks that one malformed file stops the strict default
+// (naming it and the --skip-bad flag) and that --skip-bad keeps the others and lists it.
+func TestDataPrepareModelNet40_SkipBad(t *testing.T) {
+	dir := t.TempDir()
+	modelnetTree(t, dir, []string{"a"}, 3, 8)
+	bad := filepath.Join(dir, "a", "test", "a_0002.npy")
+	if err := os.WriteFile(bad, []byte("not a numpy file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "c.npy")
+	args := []string{"data", "prepare", "modelnet40", "--root", dir, "--split", "test", "--points", "8", "--out", out, "--quiet"}
+	code, _, stderr := runDataCommand(t, args...)
+	if code != 1 || !strings.Contains(stderr, bad) || !strings.Contains(stderr, "--skip-bad") {
+		t.Fatalf("strict: exit %d, stderr %q", code, stderr)
+	}
+	code, stdout, stderr := runDataCommand(t, append(args, "--skip-bad")...)
+	if code != 0 || !strings.Contains(stderr, "skipped a malformed file") || !strings.Contains(stderr, bad) || !strings.Contains(stdout, "wrote 2 test clouds") || !strings.Contains(stdout, "1 malformed") {
+		t.Fatalf("--skip-bad: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

@@ -36,3 +36,11 @@ func positive(c *cli.Context, name string, flags ...string) error {
 	}
 	return nil
 }
+
+// warnK writes, for command name, a warning when k asks for more neighbours than a cloud of n
+// points has: the graphs then use all n-1 others (kNN, long-short) or clamp k_t (DMP).
+func warnK(c *cli.Context, name string, k, n int) {
+	if k >= n {
+		fmt.Fprintf(c.App.ErrWriter, "ncgn %s: warning: -k %d but the clouds have %d points: each node gets all %d others as neighbours (k is clamped to n-1)\n", name, k, n, n-1)
+	}
+}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ncgn/ncgn/datasets"
 )
 
 // TestCLI_UsageErrors checks that usage errors exit 2 everywhere: a missing required flag,
@@ -29,5 +32,22 @@ func TestCLI_UsageErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(out, tc.want) {
 			t.Errorf("%v: exit %d (want 2), output lacks %q:\n%s", tc.args, code, tc.want, out)
 		}
+	}
+}
+
+// TestCLI_WarnsOfClampedK checks that -k beyond the points of a cloud is said, not silent.
+func TestCLI_WarnsOfClampedK(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "c.npy")
+	a := &datasets.Array{Shape: []int{6, 2}}
+	for i := range 12 {
+		a.Data = append(a.Data, float64(i%5)/5)
+	}
+	if err := datasets.WriteNpy(p, a, "float32"); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runApp("graph", "--points", p, "-t", "0.5", "--gnn", "knn", "-k", "500")
+	if code != 0 || !strings.Contains(out, "-k 500 but the clouds have 6 points") {
+		t.Errorf("graph -k 500 on 6 points: exit %d:\n%s", code, out)
 	}
 }

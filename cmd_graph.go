@@ -84,6 +84,9 @@ func runGraph(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Kind != graphs.Full {
+		warnK(c, "graph", cfg.K, n)
+	}
 	rng := rand.New(rand.NewSource(c.Int64("seed")))
 	noised := ""
 	if c.Bool("noise") {

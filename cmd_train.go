@@ -93,6 +93,8 @@ func trainAction(c *cli.Context) error {
 	graph := graphs.PlanConfig{Kind: graphs.Kind(c.String("gnn")), K: c.Int("k"), Schedule: schedules.Kind(c.String("schedule"))}
 	if graph.Kind == graphs.Full {
 		graph.K = 0
+	} else {
+		warnK(c, "train", graph.K, n)
 	}
 	if err := graph.Validate(); err != nil {
 		return bad("%v", err)

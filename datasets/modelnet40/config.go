@@ -56,6 +56,9 @@ type Config struct {
 	Scale float64 `json:"scale"`
 	// Raw skips the normalisation: clouds keep the file's coordinates.
 	Raw bool `json:"raw,omitempty"`
+	// SkipBad skips malformed files (counted in Counts.Unreadable, listed in Set.Skipped)
+	// instead of failing the whole load; the default is strict.
+	SkipBad bool `json:"skip_bad,omitempty"`
 	// Seed fixes every random draw.
 	Seed uint64 `json:"seed"`
 	// Workers is the number of goroutines reading objects (0: GOMAXPROCS). Results do not depend

@@ -29,6 +29,8 @@ type Set struct {
 	// Files[i] is the file cloud i came from.
 	Files  []string `json:"files"`
 	Counts Counts   `json:"counts"`
+	// Skipped holds, under Config.SkipBad, the error of every malformed file skipped.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // Counts says how many objects a Load considered and why it skipped some.
@@ -36,7 +38,7 @@ type Counts struct {
 	// Listed is the number of objects of the selected classes in the split.
 	Listed int `json:"listed"`
 	// Considered is the number of them examined, in order, until the limits were reached:
-	// Kept + BelowMinPoints + TooFewPoints + Degenerate.
+	// Kept + BelowMinPoints + TooFewPoints + Degenerate + Unreadable.
 	Considered int `json:"considered"`
 	Kept       int `json:"kept"`
 	// BelowMinPoints counts objects with fewer available points than Config.MinPoints.
@@ -45,6 +47,8 @@ type Counts struct {
 	TooFewPoints int `json:"too_few_points"`
 	// Degenerate counts meshes without surface area (Surface) and clouds without extent.
 	Degenerate int `json:"degenerate"`
+	// Unreadable counts malformed files skipped under Config.SkipBad (Set.Skipped says why).
+	Unreadable int `json:"unreadable,omitempty"`
 	// PerClass is the number kept per class.
 	PerClass map[string]int `json:"per_class"`
 }
@@ -142,10 +146,15 @@ func Load(ctx context.Context, root string, cfg Config, progress func(read, expe
 				continue
 			}
 			r := res[w]
-			if r.err != nil {
+			if r.err != nil && !(cfg.SkipBad && errors.Is(r.err, datasets.ErrFormat)) {
 				return nil, r.err
 			}
 			s.Counts.Considered++
+			if r.err != nil {
+				s.Counts.Unreadable++
+				s.Skipped = append(s.Skipped, r.err.Error())
+				continue
+			}
 			switch r.skip {
 			case belowMinPoints:
 				s.Counts.BelowMinPoints++
