@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/urfave/cli/v2"
 )
@@ -42,5 +43,22 @@ func positive(c *cli.Context, name string, flags ...string) error {
 func warnK(c *cli.Context, name string, k, n int) {
 	if k >= n {
 		fmt.Fprintf(c.App.ErrWriter, "ncgn %s: warning: -k %d but the clouds have %d points: each node gets all %d others as neighbours (k is clamped to n-1)\n", name, k, n, n-1)
+	}
+}
+
+// rangeLimit is the largest |value| of training data that train accepts without a warning:
+// DDPM clips its x0 prediction to [-1, 1] and flow matching starts from N(0, 1), so data far
+// beyond it train badly or not at all.
+const rangeLimit = 10
+
+// warnRange writes, for command name, a warning when the data of file reach far beyond the
+// range the generative processes assume, suggesting --normalize.
+func warnRange(c *cli.Context, name, file string, data []float64) {
+	var m float64
+	for _, v := range data {
+		m = math.Max(m, math.Abs(v))
+	}
+	if m > rangeLimit {
+		fmt.Fprintf(c.App.ErrWriter, "ncgn %s: warning: %s reaches |x| = %.3g, far outside the range the processes assume (DDPM clips x0 to [-1, 1], flow matching starts from N(0, 1)); --normalize maps the data to it and sample maps back\n", name, file, m)
 	}
 }

@@ -65,6 +65,9 @@ func sampleAction(c *cli.Context) error {
 	if err != nil {
 		return fail("%v", err)
 	}
+	if rs.Normalize != nil {
+		rs.Normalize.Undo(samples)
+	}
 	arr := &datasets.Array{Shape: []int{len(samples), rs.Shape.Nodes, rs.Shape.Dim}}
 	for _, s := range samples {
 		arr.Data = append(arr.Data, s...)

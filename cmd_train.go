@@ -48,6 +48,7 @@ func init() {
 			&cli.IntFlag{Name: "k", Value: 7, Usage: "k (k_end for dmp)"},
 			&cli.IntFlag{Name: "checkpoint-every", Value: 100, Usage: "checkpoint every `N` steps (0: only at the end)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the initial parameters and of every training draw"},
+			&cli.BoolFlag{Name: "normalize", Usage: "centre the data at their mean and scale the largest deviation to 1 (one map for the whole data set, kept in config.json; sample undoes it); --resume keeps the run's"},
 			&cli.BoolFlag{Name: "resume", Usage: "continue from the last checkpoint of --run"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar"},
 		},
@@ -141,9 +142,22 @@ func trainAction(c *cli.Context) error {
 		if !c.IsSet("arch") { // the run's architecture (a config.json without one: the ncgn network)
 			rs.Model.Arch = old.Model.Arch
 		}
+		rs.Normalize = old.Normalize
 		if err := rs.SameNetwork(old); err != nil {
 			return fail("--resume: %s: %v", filepath.Join(run, spec.ConfigFile), err)
 		}
+	}
+	if c.Bool("normalize") && !c.Bool("resume") {
+		all, err := generative.Split(arr.Data, rs.Shape)
+		if err != nil {
+			return fail("%s: %v", file, err)
+		}
+		if rs.Normalize, err = spec.FitAffine(all, d); err != nil {
+			return fail("%s: --normalize: %v", file, err)
+		}
+	}
+	if rs.Normalize == nil {
+		warnRange(c, "train", file, arr.Data)
 	}
 	model, err := rs.Build()
 	if err != nil {
@@ -170,6 +184,9 @@ func trainAction(c *cli.Context) error {
 	data, err := generative.Split(arr.Data, rs.Shape)
 	if err != nil {
 		return fail("%s: %v", file, err)
+	}
+	if rs.Normalize != nil {
+		rs.Normalize.Apply(data)
 	}
 	res, err := tr.Train(context.Background(), data)
 	if err != nil {

@@ -271,3 +271,55 @@ func TestTrain_RunFolderSafety(t *testing.T) {
 		t.Errorf("resume without a checkpoint: exit %d, %q", code, errOut)
 	}
 }
+
+// TestTrain_Normalize checks that data far outside [-1, 1] draw a warning, and that with
+// --normalize the run keeps the map (config.json) and sample returns clouds in the data's range.
+func TestTrain_Normalize(t *testing.T) {
+	dir := t.TempDir()
+	clouds := &datasets.Array{Shape: []int{4, 6, 2}}
+	for i := 0; i < 4*6*2; i++ {
+		clouds.Data = append(clouds.Data, 1e6+1e5*float64(i%7))
+	}
+	data := filepath.Join(dir, "clouds.npy")
+	if err := datasets.WriteNpy(data, clouds, "float32"); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"train", "--data", data, "--generative", "flow", "--epochs", "1", "--batch", "2", "--width", "4", "--layers", "1", "--k", "2", "--quiet"}
+	_, errOut, code := runCLI(append(args, "--run", filepath.Join(dir, "plain"))...)
+	if code != 0 || !strings.Contains(errOut, "far outside the range") || !strings.Contains(errOut, "--normalize") {
+		t.Fatalf("plain: exit %d, %q", code, errOut)
+	}
+	run := filepath.Join(dir, "norm")
+	_, errOut, code = runCLI(append(args, "--run", run, "--normalize")...)
+	if code != 0 || strings.Contains(errOut, "far outside") {
+		t.Fatalf("--normalize: exit %d, %q", code, errOut)
+	}
+	var cfg struct {
+		Normalize *struct {
+			Shift []float64 `json:"shift"`
+			Scale float64   `json:"scale"`
+		} `json:"normalize"`
+	}
+	b, err := os.ReadFile(filepath.Join(run, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil || cfg.Normalize == nil || len(cfg.Normalize.Shift) != 2 || !(cfg.Normalize.Scale > 1e5) {
+		t.Fatalf("config.json normalize %+v, %v", cfg.Normalize, err)
+	}
+	out := filepath.Join(dir, "s.npy")
+	if o, e, code := runCLI("sample", "--run", run, "--n", "3", "--out", out, "--steps", "4", "--quiet"); code != 0 {
+		t.Fatalf("sample: %d %s %s", code, o, e)
+	}
+	a, err := datasets.ReadNpy(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mean float64
+	for _, v := range a.Data {
+		mean += v / float64(len(a.Data))
+	}
+	if mean < 5e5 || mean > 2e6 {
+		t.Errorf("samples' mean %g, want the data's range (about 1.3e6)", mean)
+	}
+}

@@ -44,6 +44,9 @@ type Run struct {
 	Train generative.TrainConfig `json:"train"`
 	// Seed fixes the initial parameters.
 	Seed int64 `json:"seed"`
+	// Normalize, if set, is the map applied to the training data (train --normalize); sampling
+	// undoes it.
+	Normalize *Affine `json:"normalize,omitempty"`
 }
 
 // WithDefaults returns r with Model.In, Model.Out and Model.PosDim derived from the task when

@@ -205,3 +205,40 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestAffine_FitApplyUndo checks the map of train --normalize: after Apply the data have mean 0
+// per dimension and largest |x| 1; Undo restores them.
+func TestAffine_FitApplyUndo(t *testing.T) {
+	samples := [][]float64{{1, 10, 3, 30}, {5, 50, -1, 20}}
+	orig := [][]float64{slices.Clone(samples[0]), slices.Clone(samples[1])}
+	a, err := spec.FitAffine(samples, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Apply(samples)
+	var mean [2]float64
+	var m float64
+	for _, s := range samples {
+		for i, v := range s {
+			mean[i%2] += v / 4
+			m = max(m, v, -v)
+		}
+	}
+	if abs := max(mean[0], -mean[0]) + max(mean[1], -mean[1]); abs > 1e-12 || m != 1 {
+		t.Errorf("normalised: means %v, largest |x| %v", mean, m)
+	}
+	a.Undo(samples)
+	for i := range samples {
+		for k := range samples[i] {
+			if d := samples[i][k] - orig[i][k]; d > 1e-12 || d < -1e-12 {
+				t.Fatalf("undo: %v, want %v", samples, orig)
+			}
+		}
+	}
+	if _, err := spec.FitAffine([][]float64{{2, 2}, {2, 2}}, 2); !errors.Is(err, spec.ErrConfig) {
+		t.Errorf("data without extent: %v", err)
+	}
+	if err := (&spec.Affine{Shift: []float64{0}, Scale: 0}).Validate(1); !errors.Is(err, spec.ErrConfig) {
+		t.Errorf("zero scale: %v", err)
+	}
+}
