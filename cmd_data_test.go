@@ -74,6 +74,14 @@ func TestDataSimulateTranscriptomics(t *testing.T) {
 				t.Errorf("train table does not cover grid %s: %v", g.Name, err)
 			}
 		}
+		fn := readDataNpy(t, filepath.Join(train, "features_normalised.npy"), 3, 100, 3)
+		lo, hi := fn.Data[0], fn.Data[0]
+		for _, v := range fn.Data {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		if lo < -1e-6 || hi > 1+1e-6 || hi-lo < 0.5 {
+			t.Errorf("features_normalised.npy spans [%v, %v], want [0, 1] (the training table's own range)", lo, hi)
+		}
 		r, _ := norm.Range(18000)
 		for k := 90 * 3; k < len(f.Data)/3; k++ { // sample 0, last time point
 			if v := f.Data[k]; v < r.Min-1e-5 || v > r.Max+1e-5 {

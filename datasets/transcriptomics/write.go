@@ -46,9 +46,12 @@ type WriteInfo struct {
 
 // Write writes ds into dir (which must exist): features.npy (N, nodes, 3) float32,
 // positions.npy and times.npy (N, nodes) float32, knockout.npy (N,) float64 for knockout grids,
-// norm as normalisation.json and the record as meta.json; it returns the record.
+// norm as normalisation.json and the record as meta.json; it returns the record. When norm is
+// a training table (the train grid's own, or one copied with info.NormalisationFrom) it also
+// writes features_normalised.npy, the features mapped by it to [0, 1]: the input that
+// `train --features` expects.
 func Write(dir string, ds *Dataset, norm *Normalisation, info WriteInfo) (*Meta, error) {
-	files, err := writeArrays(dir, ds, norm)
+	files, err := writeArrays(dir, ds, norm, !ds.Grid.Knockout && ds.Grid.Name == TrainGrid().Name || info.NormalisationFrom != "")
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +83,7 @@ func Write(dir string, ds *Dataset, norm *Normalisation, info WriteInfo) (*Meta,
 
 // writeArrays writes the arrays and the normalisation table of ds into dir and returns
 // the names of the files written.
-func writeArrays(dir string, ds *Dataset, norm *Normalisation) ([]string, error) {
+func writeArrays(dir string, ds *Dataset, norm *Normalisation, normalised bool) ([]string, error) {
 	n, nodes := ds.Samples, ds.Grid.Nodes()
 	repeat := func(perNode []float64) []float64 {
 		v := make([]float64, 0, n*nodes)
@@ -97,6 +100,17 @@ func writeArrays(dir string, ds *Dataset, norm *Normalisation) ([]string, error)
 		{"features.npy", &datasets.Array{Shape: []int{n, nodes, NumGenes}, Data: ds.Features}, "float32"},
 		{"positions.npy", &datasets.Array{Shape: []int{n, nodes}, Data: repeat(ds.Grid.SpacePositions(ds.Config))}, "float32"},
 		{"times.npy", &datasets.Array{Shape: []int{n, nodes}, Data: repeat(ds.Grid.TimePositions(ds.Config))}, "float32"},
+	}
+	if normalised {
+		x, err := norm.Normalise(ds.Grid, ds.Features)
+		if err != nil {
+			return nil, err
+		}
+		arrays = append(arrays, struct {
+			name  string
+			a     *datasets.Array
+			dtype string
+		}{"features_normalised.npy", &datasets.Array{Shape: []int{n, nodes, NumGenes}, Data: x}, "float32"})
 	}
 	if ds.Grid.Knockout {
 		ko := make([]float64, n)
