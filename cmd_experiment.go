@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -118,10 +117,8 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 		}
 	}
 	if !c.Bool("quiet") {
-		env.Log = c.App.ErrWriter
-		if isTerminal(c.App.ErrWriter) { // no progress bars in log files
-			env.Progress = c.App.ErrWriter
-		}
+		// A terminal gets progress bars; a log file plain progress lines every 30 s.
+		env.Log, env.Progress = c.App.ErrWriter, c.App.ErrWriter
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
 	defer stop()
@@ -135,15 +132,6 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 	return nil
 }
 
-// isTerminal reports whether w is a character device such as a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
 
 // defaultOut returns the output folder: out if --out was given; otherwise out (experiments/out,
 // where the committed small-preset results live) for the small scale and out/SCALE for the

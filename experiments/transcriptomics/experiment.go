@@ -49,6 +49,8 @@ type runner struct {
 	simulated float64 // seconds spent simulating the data in this run (0: not simulated)
 	// computed marks the cells computed by this run (the others were reused from the cache).
 	computed map[string]bool
+	// todo and done count the cell replicates this run computes (announce, progress).
+	todo, done int
 }
 
 // Run computes the selected cells of env (every cell by default), reusing the cached ones,
@@ -84,6 +86,9 @@ func Run(ctx context.Context, env experiments.Env) error {
 	want := map[string]bool{}
 	for _, c := range selected {
 		want[c] = true
+	}
+	if err := r.announce(want); err != nil {
+		return err
 	}
 	if err := r.computeTable3(ctx, want); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -68,6 +69,10 @@ func TestRun_Smoke(t *testing.T) {
 	env.Log = resumed
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatalf("second run: %v\n%s", err, resumed.log.String())
+	}
+	if !regexp.MustCompile(`preset smoke, 1 seed\(s\): \d+ cell replicates to compute \(\d+ networks to train\), [1-9]\d* cached; writing into `).MatchString(resumed.log.String()) ||
+		!regexp.MustCompile(`\[\d+/\d+\] table3/\S+: W2 .*elapsed, about .* left`).MatchString(resumed.log.String()) {
+		t.Errorf("second run does not announce its plan or its progress:\n%s", resumed.log.String())
 	}
 	if !strings.Contains(resumed.log.String(), "models/knn-gcn-L3-S2: reused from the cache") {
 		t.Errorf("second run did not reuse the network trained by the first:\n%s", resumed.log.String())

@@ -222,10 +222,11 @@ func (r *runner) computeCell(ctx context.Context, name string, rep Seeds, model 
 		return err
 	}
 	r.computed[entry] = true
+	done := r.progress()
 	if rec.ByTask != nil {
-		r.env.Logf("%s: %d tasks scored [%s]", entry, len(rec.ByTask), experiments.FormatSeconds(rec.Seconds))
+		r.env.Logf("[%d/%d] %s: %d tasks scored [%s]; %s", r.done, r.todo, entry, len(rec.ByTask), experiments.FormatSeconds(rec.Seconds), done)
 	} else {
-		r.env.Logf("%s: W2 %.4f, generated entries %.4f [%s]", entry, rec.W2, rec.W2Generated, experiments.FormatSeconds(rec.Seconds))
+		r.env.Logf("[%d/%d] %s: W2 %.4f, generated entries %.4f [%s]; %s", r.done, r.todo, entry, rec.W2, rec.W2Generated, experiments.FormatSeconds(rec.Seconds), done)
 	}
 	return nil
 }
