@@ -132,7 +132,6 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 	return nil
 }
 
-
 // defaultOut returns the output folder: out if --out was given; otherwise out (experiments/out,
 // where the committed small-preset results live) for the small scale and out/SCALE for the
 // others, so that a smoke check or a paper run never overwrites the committed tables.
