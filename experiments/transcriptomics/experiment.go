@@ -121,12 +121,20 @@ func (r *runner) loadData(ctx context.Context) (*Data, error) {
 	if r.data != nil {
 		return r.data, nil
 	}
+	if d, ok := r.storedData(); ok {
+		r.env.Logf("simulated data reused from %s", filepath.Join(r.cache.Dir, dataFile))
+		r.data = d
+		return d, nil
+	}
 	r.env.Logf("simulating %d + %d + %d + %d graphs", r.p.TrainSamples, r.p.TestSamples, r.p.KnockoutSamples, r.p.FloorSamples)
 	d, err := Simulate(ctx, r.p, r.seeds, r.env.Progress)
 	if err != nil {
 		return nil, err
 	}
 	r.env.Logf("simulated in %s", experiments.FormatSeconds(d.Seconds))
+	if err := r.storeData(d); err != nil {
+		r.env.Logf("warning: keeping the simulated data: %v", err)
+	}
 	r.simulated = d.Seconds
 	r.data = d
 	return d, nil

@@ -74,6 +74,9 @@ func TestRun_Smoke(t *testing.T) {
 		!regexp.MustCompile(`\[\d+/\d+\] table3/\S+: W2 .*elapsed, about .* left`).MatchString(resumed.log.String()) {
 		t.Errorf("second run does not announce its plan or its progress:\n%s", resumed.log.String())
 	}
+	if !strings.Contains(resumed.log.String(), "simulated data reused") || strings.Contains(resumed.log.String(), "simulating ") {
+		t.Errorf("second run simulated the data again:\n%s", resumed.log.String())
+	}
 	if !strings.Contains(resumed.log.String(), "models/knn-gcn-L3-S2: reused from the cache") {
 		t.Errorf("second run did not reuse the network trained by the first:\n%s", resumed.log.String())
 	}
