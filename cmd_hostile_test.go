@@ -53,3 +53,25 @@ func TestCLI_HostileNpyHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestCLI_HandEditedConfig checks that sample refuses a run whose config.json asks for sizes
+// beyond the limits (nodes 1e11, 100000 layers) with exit 1 naming the field, without a crash
+// or a hang.
+func TestCLI_HandEditedConfig(t *testing.T) {
+	for name, cfg := range map[string]string{
+		"nodes":  `{"task":"positions","shape":{"nodes":100000000000,"dim":3},"model":{"in":3,"out":3,"pos_dim":3},"graph":{"kind":"knn","k":3},"train":{"process":"flow"}}`,
+		"layers": `{"task":"positions","shape":{"nodes":8,"dim":3},"model":{"in":3,"out":3,"pos_dim":3,"layers":100000},"graph":{"kind":"knn","k":3},"train":{"process":"flow"}}`,
+	} {
+		run := filepath.Join(t.TempDir(), "run")
+		if err := os.MkdirAll(run, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(run, "config.json"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, code := runApp("sample", "--run", run, "--n", "2", "--out", filepath.Join(run, "s.npy"))
+		if code != 1 || !strings.Contains(out, "config.json") || !strings.Contains(out, name) {
+			t.Errorf("%s: exit %d, want 1 naming config.json and %s:\n%s", name, code, name, out)
+		}
+	}
+}
