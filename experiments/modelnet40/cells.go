@@ -102,14 +102,31 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 	for _, c := range selected {
 		want[c] = true
 	}
-	var todo, done int
-	for range r.reps {
+	var todo, cached, done int
+	nets := map[string]bool{}
+	for _, rep := range r.reps {
 		for _, m := range Methods(r.ref) {
-			if want[m.Cell(r.ref)] {
-				todo++
+			if !want[m.Cell(r.ref)] {
+				continue
+			}
+			if _, ok, err := r.cached(m, rep); err != nil {
+				return err
+			} else if ok {
+				cached++
+				continue
+			}
+			todo++
+			if ms := r.model(m, rep); ms != nil {
+				if key, err := ms.Key(r.code.Fingerprint); err == nil {
+					if _, ok := r.nets.Record(ms.Name(), key); !ok {
+						nets[ms.Name()] = true
+					}
+				}
 			}
 		}
 	}
+	r.env.Logf("modelnet40: preset %s, %d seed(s): %d cell replicates to compute (%d networks to train), %d cached; writing into %s",
+		r.p.Scale, len(r.reps), todo, len(nets), cached, r.dir)
 	for _, rep := range r.reps {
 		for _, m := range Methods(r.ref) {
 			name := m.Cell(r.ref)
@@ -120,13 +137,13 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("modelnet40: stopped before cell %s: %w", entry, err)
 			}
-			done++
 			if _, ok, err := r.cached(m, rep); err != nil {
 				return err
 			} else if ok {
-				r.env.Logf("[%d/%d] %s: reused from the cache", done, todo, entry)
+				r.env.Logf("%s: reused from the cache", entry)
 				continue
 			}
+			done++
 			lock, err := r.cache.Lock(entry)
 			if err != nil {
 				return fmt.Errorf("modelnet40: %w", err)
