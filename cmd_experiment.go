@@ -53,6 +53,8 @@ func experimentCommand(e experiments.Experiment) *cli.Command {
 		&cli.IntFlag{Name: "seeds", Value: 1, Usage: "compute every cell for `N` training seeds (network initialisation, training and sampling; same data) and report means with 95 % intervals"},
 		&cli.BoolFlag{Name: "list-cells", Usage: "print the cell names of --scale and exit"},
 		&cli.BoolFlag{Name: "quiet", Usage: "no log lines and no progress bars (progress bars are shown only on a terminal)"},
+		&cli.StringFlag{Name: "shard", Usage: "compute only shard `I/N` of the cells (0 <= I < N; shards share --out), or auto: the index of a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with NCGN_SHARD_COUNT) or a SLURM job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT)"},
+		&cli.BoolFlag{Name: "report", Usage: "compute nothing: write the tables and figures from what --out holds and list the cells still missing (exit 1 while any are)"},
 	}
 	if e.Data != "" {
 		flags = append(flags, &cli.StringFlag{Name: "data", EnvVars: []string{dataDirEnv}, Usage: e.Data})
@@ -86,10 +88,27 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 		return cli.Exit(name+": "+err.Error(), 1)
 	}
 	if c.Bool("list-cells") {
+		var needs map[string][]string
+		if e.Needs != nil {
+			if needs, err = e.Needs(scale); err != nil {
+				return cli.Exit(name+": "+err.Error(), 1)
+			}
+		}
 		for _, cell := range cells {
-			fmt.Fprintln(c.App.Writer, cell)
+			if n := needs[cell]; len(n) > 0 {
+				fmt.Fprintf(c.App.Writer, "%s\tneeds %s\n", cell, strings.Join(n, ","))
+			} else {
+				fmt.Fprintln(c.App.Writer, cell)
+			}
 		}
 		return nil
+	}
+	shard, err := experiments.ParseShard(c.String("shard"), os.Getenv)
+	if err != nil {
+		return bad("%v", strings.TrimPrefix(err.Error(), "experiments: "))
+	}
+	if shard.Count > 1 && c.Bool("report") {
+		return bad("--report writes the whole tables: it takes no --shard")
 	}
 	out := defaultOut(c.String("out"), c.IsSet("out"), scale)
 	if out == "" {
@@ -106,7 +125,7 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 		return cli.Exit(fmt.Sprintf("%s: --out %s: %v", name, out, err), 1)
 	}
 	env := experiments.Env{Scale: scale, OutDir: dir, Only: c.StringSlice("only"), Seed: c.Int64("seed"),
-		Seeds: c.Int("seeds"), Commit: experiments.Commit(".", dir), Options: map[string]string{}}
+		Seeds: c.Int("seeds"), Commit: experiments.Commit(".", dir), Options: map[string]string{}, Shard: shard, Report: c.Bool("report")}
 	if e.Data != "" {
 		env.Data = c.String("data")
 	}

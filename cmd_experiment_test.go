@@ -59,7 +59,7 @@ func TestExperiment_ListCellsModelNet40(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 	for _, c := range []string{"table1/random", "table1/gcn-long-short", "table1/gat-dmp", "table2/gat-dmp-relu", "table2/gat-dmp-exp-reference-orientation"} {
-		if !strings.Contains(out, c+"\n") {
+		if !strings.Contains(out, c+"\n") && !strings.Contains(out, c+"\tneeds models/") {
 			t.Errorf("--list-cells lacks %s:\n%s", c, out)
 		}
 	}
@@ -71,7 +71,7 @@ func TestExperiment_ListCells(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 	for _, c := range []string{"table3/floor", "table3/unconditional/random", "table3/knockout/dmp-gat", "figure11/dmp/L2"} {
-		if !strings.Contains(out, c+"\n") {
+		if !strings.Contains(out, c+"\n") && !strings.Contains(out, c+"\tneeds models/") {
 			t.Errorf("--list-cells lacks %s:\n%s", c, out)
 		}
 	}

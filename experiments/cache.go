@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -114,19 +115,39 @@ func (c *Cache) Load(name, key string, v any) (bool, error) {
 	return true, nil
 }
 
+// LockPoll is how often Lock tries again a lock held by another process.
+var LockPoll = time.Second
+
 // Lock takes the lock of entry name (NAME.lock beside it) for this process, so that two runs
-// sharing a cache never compute the same entry at once; a busy entry gives an error wrapping
-// runlock.ErrBusy that names the holder. Release the lock when the entry is stored.
-func (c *Cache) Lock(name string) (*runlock.Lock, error) {
+// sharing a cache (shards of one run, or two runs started by hand) never compute the same
+// entry at once. A lock held by another process is waited for, polling every LockPoll, until
+// it is free or ctx ends; waiting, if not nil, is called once with the holder's description.
+// The caller must look in the cache again once it holds the lock (the other process may have
+// stored the entry) and Release the lock when the entry is stored.
+func (c *Cache) Lock(ctx context.Context, name string, waiting func(holder string)) (*runlock.Lock, error) {
 	p, err := c.Path(name, ".lock")
 	if err != nil {
 		return nil, err
 	}
-	l, err := runlock.Acquire(p, "cache entry "+name)
-	if err != nil {
-		return nil, fmt.Errorf("experiments: %w", err)
+	told := false
+	for {
+		l, err := runlock.Acquire(p, "cache entry "+name)
+		if err == nil {
+			return l, nil
+		}
+		if !errors.Is(err, runlock.ErrBusy) {
+			return nil, fmt.Errorf("experiments: %w", err)
+		}
+		if !told && waiting != nil {
+			waiting(err.Error())
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("experiments: waiting for cache entry %s: %w", name, ctx.Err())
+		case <-time.After(LockPoll):
+		}
 	}
-	return l, nil
 }
 
 // Store writes v as entry name with the given key, atomically.

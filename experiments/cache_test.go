@@ -1,13 +1,13 @@
 package experiments
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/ncgn/ncgn/internal/runlock"
+	"time"
 )
 
 type cacheValue struct {
@@ -83,26 +83,28 @@ func TestKey_StableAndDistinct(t *testing.T) {
 	}
 }
 
-// TestCache_Lock checks that an entry locked by one holder is refused to a second (naming the
-// entry) and free again after Release.
+// TestCache_Lock checks that an entry locked by one holder makes a second wait (told who
+// holds it) until the first releases it, and that a wait ends with its context.
 func TestCache_Lock(t *testing.T) {
 	c, err := OpenCache(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := c.Lock("table1/gat-dmp/seed2")
+	LockPoll = 10 * time.Millisecond
+	l, err := c.Lock(context.Background(), "table1/gat-dmp/seed2", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Lock("table1/gat-dmp/seed2"); !errors.Is(err, runlock.ErrBusy) || !strings.Contains(err.Error(), "table1/gat-dmp/seed2") {
-		t.Fatalf("second lock: %v", err)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	var told string
+	if _, err := c.Lock(ctx, "table1/gat-dmp/seed2", func(h string) { told = h }); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(told, "table1/gat-dmp/seed2") {
+		t.Fatalf("second lock: %v, told %q", err, told)
 	}
-	if err := l.Release(); err != nil {
-		t.Fatal(err)
-	}
-	l, err = c.Lock("table1/gat-dmp/seed2")
+	go func() { time.Sleep(30 * time.Millisecond); _ = l.Release() }()
+	l2, err := c.Lock(context.Background(), "table1/gat-dmp/seed2", nil)
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}
-	_ = l.Release()
+	_ = l2.Release()
 }

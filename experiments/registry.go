@@ -22,6 +22,9 @@ type Experiment struct {
 	// Cells lists the names of the cells (independently computed and cached units) at a
 	// scale, in the order they are computed; --only selects among them (Select).
 	Cells func(Scale) ([]string, error)
+	// Needs, if set, gives for each cell at a scale what it depends on besides its own
+	// computation: the cache names of the networks it evaluates (first seed; --list-cells).
+	Needs func(Scale) (map[string][]string, error)
 	// Run computes the selected cells (reusing cached ones) and writes the outputs.
 	Run func(ctx context.Context, env Env) error
 	// Data, if set, says what the experiment reads (the usage of its --data flag); empty: it
@@ -77,6 +80,11 @@ type Env struct {
 	// Options holds the values of the experiment's options (Experiment.Options) given on the
 	// command line, by name; a missing one takes its default.
 	Options map[string]string
+	// Shard restricts the run to its part of the work (--shard); the zero Shard is all of it.
+	Shard Shard
+	// Report computes nothing: the run writes its tables and figures from what the output
+	// folder holds and returns an error wrapping ErrIncomplete listing the cells still missing.
+	Report bool
 	// Log receives one line per event (a cell computed or reused, a model trained); nil is
 	// silent. Progress receives progress bars; nil shows none.
 	Log      io.Writer

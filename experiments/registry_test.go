@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -92,5 +93,52 @@ func TestSelect(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseShard checks --shard: I/N, auto from a Kubernetes Indexed Job and from a SLURM job
+// array (its first id subtracted), and the errors of bad values and missing variables.
+func TestParseShard(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	for _, tc := range []struct {
+		s    string
+		env  func(string) string
+		want Shard
+		err  string
+	}{
+		{"", env(), Shard{}, ""},
+		{"2/5", env(), Shard{2, 5}, ""},
+		{"auto", env(EnvJobIndex, "3", EnvShardCount, "4"), Shard{3, 4}, ""},
+		{"auto", env(EnvSlurmTask, "7", EnvSlurmMin, "5", EnvSlurmCount, "3"), Shard{2, 3}, ""},
+		{"auto", env(EnvSlurmTask, "0", EnvSlurmCount, "2"), Shard{0, 2}, ""},
+		{"5/5", env(), Shard{}, "want 0 <= index < count"},
+		{"x", env(), Shard{}, "want I/N"},
+		{"1/b", env(), Shard{}, "not a non-negative integer"},
+		{"auto", env(), Shard{}, "neither"},
+		{"auto", env(EnvJobIndex, "1"), Shard{}, EnvShardCount},
+		{"auto", env(EnvSlurmTask, "1"), Shard{}, EnvSlurmCount},
+	} {
+		got, err := ParseShard(tc.s, tc.env)
+		if tc.err == "" && (err != nil || got != tc.want) || tc.err != "" && (!errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("ParseShard(%q): %v, %v; want %v, error containing %q", tc.s, got, err, tc.want, tc.err)
+		}
+	}
+	// Round robin: every unit belongs to exactly one shard.
+	for k := range 10 {
+		n := 0
+		for i := range 3 {
+			if (Shard{i, 3}).Owns(k) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("unit %d owned by %d shards", k, n)
+		}
 	}
 }

@@ -102,11 +102,12 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 	for _, c := range selected {
 		want[c] = true
 	}
+	owned := r.owned(want)
 	var todo, cached, done int
 	nets := map[string]bool{}
 	for _, rep := range r.reps {
 		for _, m := range Methods(r.ref) {
-			if !want[m.Cell(r.ref)] {
+			if !want[m.Cell(r.ref)] || !owned[entryName(m.Cell(r.ref), rep)] {
 				continue
 			}
 			if _, ok, err := r.cached(m, rep); err != nil {
@@ -125,15 +126,15 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 			}
 		}
 	}
-	r.env.Logf("modelnet40: preset %s, %d seed(s): %d cell replicates to compute (%d networks to train), %d cached; writing into %s",
-		r.p.Scale, len(r.reps), todo, len(nets), cached, r.dir)
+	r.env.Logf("modelnet40: preset %s, %d seed(s), shard %s: %d cell replicates to compute (%d networks to train), %d cached; writing into %s",
+		r.p.Scale, len(r.reps), r.env.Shard, todo, len(nets), cached, r.dir)
 	for _, rep := range r.reps {
 		for _, m := range Methods(r.ref) {
 			name := m.Cell(r.ref)
-			if !want[name] {
+			entry := entryName(name, rep)
+			if !want[name] || !owned[entry] {
 				continue
 			}
-			entry := entryName(name, rep)
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("modelnet40: stopped before cell %s: %w", entry, err)
 			}
@@ -144,9 +145,17 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 				continue
 			}
 			done++
-			lock, err := r.cache.Lock(entry)
+			lock, err := r.cache.Lock(ctx, entry, func(h string) { r.env.Logf("%s: waiting: %s", entry, h) })
 			if err != nil {
 				return fmt.Errorf("modelnet40: %w", err)
+			}
+			if _, ok, err := r.cached(m, rep); err != nil || ok { // computed meanwhile by another process
+				_ = lock.Release()
+				if err != nil {
+					return err
+				}
+				r.env.Logf("%s: computed by another process meanwhile", entry)
+				continue
 			}
 			start := time.Now()
 			r.env.Logf("[%d/%d] %s: computing (%s)", done, todo, entry, m.Title())
@@ -172,6 +181,43 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 		}
 	}
 	return nil
+}
+
+// owned returns the wanted cell replicates of this run's shard: each cell replicate is a
+// unit (its own network), in the order the run computes them, round robin over the shards.
+func (r *runner) owned(want map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	k := 0
+	for _, rep := range r.reps {
+		for _, m := range Methods(r.ref) {
+			if !want[m.Cell(r.ref)] {
+				continue
+			}
+			if r.env.Shard.Owns(k) {
+				out[entryName(m.Cell(r.ref), rep)] = true
+			}
+			k++
+		}
+	}
+	return out
+}
+
+// missing returns the wanted cell replicates that the cache does not hold.
+func (r *runner) missing(want map[string]bool) ([]string, error) {
+	var out []string
+	for _, rep := range r.reps {
+		for _, m := range Methods(r.ref) {
+			if !want[m.Cell(r.ref)] {
+				continue
+			}
+			if _, ok, err := r.cached(m, rep); err != nil {
+				return nil, err
+			} else if !ok {
+				out = append(out, entryName(m.Cell(r.ref), rep))
+			}
+		}
+	}
+	return out, nil
 }
 
 // eta estimates the time left from the cells computed so far by this run.

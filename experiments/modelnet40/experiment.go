@@ -37,6 +37,19 @@ func Experiment() experiments.Experiment {
 			}
 			return CellNames(false), nil
 		},
+		Needs: func(s experiments.Scale) (map[string][]string, error) {
+			p, err := PresetFor(s)
+			if err != nil {
+				return nil, err
+			}
+			out := map[string][]string{}
+			for _, m := range Methods(false) {
+				if !m.Random {
+					out[m.Cell(false)] = []string{NewModelSpec(p, dataKey{}, DeriveSeeds(1), m).Name()}
+				}
+			}
+			return out, nil
+		},
 		Package: "github.com/ncgn/ncgn/experiments/modelnet40",
 		Run:     Run,
 		Data:    "ModelNet40 `DIR`: <class>/<split>/*.off (the official archive, `ncgn data fetch modelnet40`) or *.npy clouds (default: ./data, then " + SharedData + ")",
@@ -141,10 +154,32 @@ func Run(ctx context.Context, env experiments.Env) error {
 		r.reps = append(r.reps, seeds.ForReplicate(k))
 	}
 	env.Logf("modelnet40: data %s (%s layout), preset %s, %d cell(s) x %d seed(s)", root, listing.Layout, p.Scale, len(selected), len(r.reps))
-	if err := r.compute(ctx, selected); err != nil {
+	if !env.Report {
+		if err := r.compute(ctx, selected); err != nil {
+			return err
+		}
+	}
+	if err := r.write(ctx); err != nil {
 		return err
 	}
-	return r.write(ctx)
+	if env.Report {
+		want := map[string]bool{}
+		for _, c := range selected {
+			want[c] = true
+		}
+		missing, err := r.missing(want)
+		if err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			more := ""
+			if len(missing) > 20 {
+				more, missing = fmt.Sprintf(" and %d more", len(missing)-20), missing[:20]
+			}
+			return fmt.Errorf("modelnet40: cell replicates missing: %s%s: %w", strings.Join(missing, ", "), more, experiments.ErrIncomplete)
+		}
+	}
+	return nil
 }
 
 // loadData reads the clouds on first use.

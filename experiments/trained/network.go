@@ -97,6 +97,12 @@ func (n *Networks) Network(ctx context.Context, req Request) (*models.DMP, Recor
 	if err != nil {
 		return fail(err)
 	}
+	// Another process (a shard) may be training it: wait for it, then look in the cache.
+	lock, err := n.cache.Lock(ctx, name, func(holder string) { n.env.Logf("%s: waiting: %s", name, holder) })
+	if err != nil {
+		return fail(err)
+	}
+	defer lock.Release()
 	var rec Record
 	found, err := n.cache.Load(name, req.Key, &rec)
 	if err != nil {
@@ -114,11 +120,6 @@ func (n *Networks) Network(ctx context.Context, req Request) (*models.DMP, Recor
 	if req.Train == nil {
 		return fail(errors.New("no training data given"))
 	}
-	lock, err := n.cache.Lock(name)
-	if err != nil {
-		return fail(err)
-	}
-	defer lock.Release()
 	rs, data, err := req.Train(ctx)
 	if err != nil {
 		return fail(err)

@@ -29,6 +29,25 @@ func Experiment() experiments.Experiment {
 			}
 			return CellNames(p), nil
 		},
+		Needs: func(s experiments.Scale) (map[string][]string, error) {
+			p, err := PresetFor(s)
+			if err != nil {
+				return nil, err
+			}
+			r := &runner{p: p, seeds: DeriveSeeds(1)}
+			r.reps = []Seeds{r.seeds}
+			all := map[string]bool{}
+			for _, c := range CellNames(p) {
+				all[c] = true
+			}
+			out := map[string][]string{}
+			for _, w := range r.plan(all) {
+				if w.model != nil {
+					out[w.name] = []string{w.model.Name()}
+				}
+			}
+			return out, nil
+		},
 		Package: "github.com/ncgn/ncgn/experiments/transcriptomics",
 		Run:     Run,
 	}
@@ -51,6 +70,8 @@ type runner struct {
 	computed map[string]bool
 	// todo and done count the cell replicates this run computes (announce, progress).
 	todo, done int
+	// owned holds the cell replicates of this run's shard (all of them without --shard).
+	owned map[string]bool
 }
 
 // Run computes the selected cells of env (every cell by default), reusing the cached ones,
@@ -87,11 +108,14 @@ func Run(ctx context.Context, env experiments.Env) error {
 	for _, c := range selected {
 		want[c] = true
 	}
-	if err := r.announce(want); err != nil {
-		return err
-	}
-	if err := r.computeTable3(ctx, want); err != nil {
-		return err
+	r.owned = r.shardEntries(want)
+	if !env.Report {
+		if err := r.announce(want); err != nil {
+			return err
+		}
+		if err := r.computeTable3(ctx, want); err != nil {
+			return err
+		}
 	}
 	t3, err := r.table3()
 	if err != nil {
@@ -101,8 +125,10 @@ func Run(ctx context.Context, env experiments.Env) error {
 		return fmt.Errorf("transcriptomics: %w", err)
 	}
 	env.Logf("table 3 written to %s (wall time so far %s)", filepath.Join(env.OutDir, "table3.md"), experiments.FormatSeconds(time.Since(r.start).Seconds()))
-	if err := r.computeFigure11(ctx, want); err != nil {
-		return err
+	if !env.Report {
+		if err := r.computeFigure11(ctx, want); err != nil {
+			return err
+		}
 	}
 	plotted, err := r.writeFigure11(t3)
 	if err != nil {
@@ -112,6 +138,13 @@ func Run(ctx context.Context, env experiments.Env) error {
 		env.Logf("figure 11 written to %s (wall time %s)", filepath.Join(env.OutDir, "figure11.png"), experiments.FormatSeconds(time.Since(r.start).Seconds()))
 	} else {
 		env.Logf("figure 11: no cell computed yet, so no figure11.png; its table is written (wall time %s)", experiments.FormatSeconds(time.Since(r.start).Seconds()))
+	}
+	if env.Report {
+		missing, err := r.missing(want)
+		if err != nil {
+			return err
+		}
+		return incomplete(missing)
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func TestRun_Smoke(t *testing.T) {
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatalf("second run: %v\n%s", err, resumed.log.String())
 	}
-	if !regexp.MustCompile(`preset smoke, 1 seed\(s\): \d+ cell replicates to compute \(\d+ networks to train\), [1-9]\d* cached; writing into `).MatchString(resumed.log.String()) ||
+	if !regexp.MustCompile(`preset smoke, 1 seed\(s\), shard all: \d+ cell replicates to compute \(\d+ networks to train\), [1-9]\d* cached; writing into `).MatchString(resumed.log.String()) ||
 		!regexp.MustCompile(`\[\d+/\d+\] table3/\S+: W2 .*elapsed, about .* left`).MatchString(resumed.log.String()) {
 		t.Errorf("second run does not announce its plan or its progress:\n%s", resumed.log.String())
 	}

@@ -1,6 +1,8 @@
 package transcriptomics
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	st "github.com/ncgn/ncgn/datasets/transcriptomics"
@@ -56,6 +58,9 @@ func (r *runner) announce(want map[string]bool) error {
 	var todo, cached int
 	nets := map[string]bool{}
 	for _, w := range r.plan(want) {
+		if !r.owned[entryName(w.name, w.rep)] {
+			continue
+		}
 		_, ok, err := r.cached(w.name, w.rep, w.model)
 		if err != nil {
 			return err
@@ -72,8 +77,8 @@ func (r *runner) announce(want map[string]bool) error {
 		}
 	}
 	r.todo = todo
-	r.env.Logf("transcriptomics: preset %s, %d seed(s): %d cell replicates to compute (%d networks to train), %d cached; writing into %s",
-		r.p.Scale, len(r.reps), todo, len(nets), cached, r.env.OutDir)
+	r.env.Logf("transcriptomics: preset %s, %d seed(s), shard %s: %d cell replicates to compute (%d networks to train), %d cached; writing into %s",
+		r.p.Scale, len(r.reps), r.env.Shard, todo, len(nets), cached, r.env.OutDir)
 	return nil
 }
 
@@ -87,4 +92,62 @@ func (r *runner) progress() string {
 		left = "about " + experiments.FormatSeconds(el/float64(r.done)*float64(r.todo-r.done)) + " left"
 	}
 	return experiments.FormatSeconds(el) + " elapsed, " + left
+}
+
+// unit returns the key of a work item's unit: its network (trained once for the cells that
+// use it) or, without one, the cell replicate itself.
+func (w work) unit() string {
+	if w.model != nil {
+		return w.model.Name()
+	}
+	return entryName(w.name, w.rep)
+}
+
+// shardEntries returns the cell replicates of the wanted cells that env.Shard computes: the
+// units in plan order, round robin over the shards (experiments.Shard).
+func (r *runner) shardEntries(want map[string]bool) map[string]bool {
+	units := map[string]int{}
+	out := map[string]bool{}
+	for _, w := range r.plan(want) {
+		k, ok := units[w.unit()]
+		if !ok {
+			k = len(units)
+			units[w.unit()] = k
+		}
+		if r.env.Shard.Owns(k) {
+			out[entryName(w.name, w.rep)] = true
+		}
+	}
+	return out
+}
+
+// missing returns the wanted cell replicates that the cache does not hold.
+func (r *runner) missing(want map[string]bool) ([]string, error) {
+	var out []string
+	for _, w := range r.plan(want) {
+		_, ok, err := r.cached(w.name, w.rep, w.model)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			out = append(out, entryName(w.name, w.rep))
+		}
+	}
+	return out, nil
+}
+
+// incomplete returns the error of a report run that found cells missing (nil if none).
+func incomplete(missing []string) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	list := missing
+	if len(list) > 20 {
+		list = list[:20]
+	}
+	more := ""
+	if len(missing) > len(list) {
+		more = fmt.Sprintf(" and %d more", len(missing)-len(list))
+	}
+	return fmt.Errorf("transcriptomics: %d cell replicates missing: %s%s: %w", len(missing), strings.Join(list, ", "), more, experiments.ErrIncomplete)
 }

@@ -186,6 +186,9 @@ func (r *runner) computeTable3(ctx context.Context, want map[string]bool) error 
 // computeCell reuses the cached record of a cell's replicate or computes and caches it.
 func (r *runner) computeCell(ctx context.Context, name string, rep Seeds, model *ModelSpec, compute func() (CellRecord, error)) error {
 	entry := entryName(name, rep)
+	if !r.owned[entry] { // another shard's
+		return nil
+	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("transcriptomics: stopped before cell %s: %w", entry, err)
 	}
@@ -207,11 +210,17 @@ func (r *runner) computeCell(ctx context.Context, name string, rep Seeds, model 
 			return err
 		}
 	}
-	lock, err := r.cache.Lock(entry)
+	lock, err := r.cache.Lock(ctx, entry, func(h string) { r.env.Logf("%s: waiting: %s", entry, h) })
 	if err != nil {
 		return fmt.Errorf("transcriptomics: %w", err)
 	}
 	defer lock.Release()
+	if _, ok, err := r.cached(name, rep, model); err != nil || ok { // computed meanwhile by another process
+		if err == nil {
+			r.env.Logf("%s: computed by another process meanwhile", entry)
+		}
+		return err
+	}
 	start := time.Now()
 	rec, err = compute()
 	if err != nil {
