@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ncgn/ncgn/datasets/geometricshapes"
@@ -76,7 +77,22 @@ func Run(ctx context.Context, env experiments.Env) error {
 		env.Logf("analysis: no code fingerprint (%v); results are labelled with the commit only", err)
 		r.code = experiments.CodeState{Fingerprint: "unknown", Commit: env.Commit}
 	}
-	for _, c := range selected {
+	if env.Report { // each figure is written as soon as it is computed: say which are missing
+		var missing []string
+		for _, c := range selected {
+			if _, err := os.Stat(filepath.Join(env.OutDir, c+".png")); err != nil {
+				missing = append(missing, c)
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("analysis: figures missing from %s: %s: %w", env.OutDir, strings.Join(missing, ", "), experiments.ErrIncomplete)
+		}
+		return nil
+	}
+	for k, c := range selected {
+		if !env.Shard.Owns(k) { // one figure is one unit of work
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("analysis: stopped before %s: %w", c, err)
 		}

@@ -130,3 +130,24 @@ func TestPresets_Valid(t *testing.T) {
 		t.Errorf("clusters > points: %v", err)
 	}
 }
+
+// TestRun_ReportAndShard checks that a report of a folder without figures lists them as
+// missing, and that a shard computes only its own figures.
+func TestRun_ReportAndShard(t *testing.T) {
+	needData(t)
+	out := t.TempDir()
+	err := Run(context.Background(), experiments.Env{Scale: experiments.Smoke, OutDir: out, Report: true, Only: []string{"figure2", "figure5"}})
+	if !errors.Is(err, experiments.ErrIncomplete) || !strings.Contains(err.Error(), "figure2, figure5") {
+		t.Fatalf("report of an empty folder: %v", err)
+	}
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Only: []string{"figure2", "figure5"}, Shard: experiments.Shard{Index: 1, Count: 2}}
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "figure2.png")); err == nil {
+		t.Error("shard 1/2 computed figure2, shard 0's")
+	}
+	if _, err := os.Stat(filepath.Join(out, "figure5.png")); err != nil {
+		t.Errorf("shard 1/2 did not compute figure5: %v", err)
+	}
+}
