@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -54,6 +55,7 @@ func experimentCommand(e experiments.Experiment) *cli.Command {
 		&cli.BoolFlag{Name: "list-cells", Usage: "print the cell names of --scale and exit"},
 		&cli.BoolFlag{Name: "quiet", Usage: "no log lines and no progress bars (progress bars are shown only on a terminal)"},
 		&cli.StringFlag{Name: "shard", Usage: "compute only shard `I/N` of the cells (0 <= I < N; shards share --out), or auto: the index of a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with NCGN_SHARD_COUNT) or a SLURM job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT)"},
+		&cli.BoolFlag{Name: "code-state", Usage: "print the code state of the experiment (its package, code fingerprint and commit) as one JSON line and exit; a file of these lines named by $NCGN_CODE_STATES stands in for the sources where they are absent (a container image)"},
 		&cli.BoolFlag{Name: "report", Usage: "compute nothing: write the tables and figures from what --out holds and list the cells still missing (exit 1 while any are)"},
 	}
 	if e.Data != "" {
@@ -86,6 +88,18 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 	cells, err := e.Cells(scale)
 	if err != nil {
 		return cli.Exit(name+": "+err.Error(), 1)
+	}
+	if c.Bool("code-state") {
+		cs, err := experiments.CodeOf(e.Package)
+		if err != nil {
+			return cli.Exit(name+": "+err.Error(), 1)
+		}
+		b, err := json.Marshal(experiments.PackageState{Package: e.Package, CodeState: cs})
+		if err != nil {
+			return cli.Exit(name+": "+err.Error(), 1)
+		}
+		fmt.Fprintln(c.App.Writer, string(b))
+		return nil
 	}
 	if c.Bool("list-cells") {
 		var needs map[string][]string

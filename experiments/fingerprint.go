@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,7 +32,37 @@ type CodeState struct {
 const (
 	EnvFingerprint = "NCGN_CODE_FINGERPRINT"
 	EnvCommit      = "NCGN_CODE_COMMIT"
+	// EnvCodeStates names a file of PackageState lines (JSON, one per experiment package), as
+	// `ncgn experiment NAME --code-state` prints them at build time (deploy/Dockerfile).
+	EnvCodeStates = "NCGN_CODE_STATES"
 )
+
+// PackageState is the code state of one experiment package, a line of an EnvCodeStates file.
+type PackageState struct {
+	Package string `json:"package"`
+	CodeState
+}
+
+// stateFromFile returns the code state of pkg from the EnvCodeStates file at path.
+func stateFromFile(path, pkg string) (CodeState, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return CodeState{}, fmt.Errorf("experiments: %s: %v: %w", EnvCodeStates, err, ErrCache)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var ps PackageState
+		if err := json.Unmarshal([]byte(line), &ps); err != nil {
+			return CodeState{}, fmt.Errorf("experiments: %s %s line %d: %v: %w", EnvCodeStates, path, i+1, err, ErrCache)
+		}
+		if ps.Package == pkg && ps.Fingerprint != "" {
+			return ps.CodeState, nil
+		}
+	}
+	return CodeState{}, fmt.Errorf("experiments: %s %s holds no code state of %s: %w", EnvCodeStates, path, pkg, ErrCache)
+}
 
 // Short returns the first 12 characters of the fingerprint.
 func (c CodeState) Short() string {
@@ -54,6 +85,9 @@ func Fingerprint(dir, pkg string, exclude ...string) (CodeState, error) {
 			commit = "unknown"
 		}
 		return CodeState{Fingerprint: fp, Commit: commit}, nil
+	}
+	if f := os.Getenv(EnvCodeStates); f != "" {
+		return stateFromFile(f, pkg)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

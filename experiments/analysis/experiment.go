@@ -38,7 +38,8 @@ func Experiment() experiments.Experiment {
 			}
 			return append([]string(nil), cellNames...), nil
 		},
-		Run: Run,
+		Package: "github.com/ncgn/ncgn/experiments/analysis",
+		Run:     Run,
 	}
 }
 
@@ -72,7 +73,7 @@ func Run(ctx context.Context, env experiments.Env) error {
 	if z := os.Getenv(EnvZip); z != "" {
 		r.zip = z
 	}
-	r.code, err = experiments.Fingerprint(".", "github.com/ncgn/ncgn/experiments/analysis")
+	r.code, err = experiments.CodeOf(Experiment().Package)
 	if err != nil {
 		env.Logf("analysis: no code fingerprint (%v); results are labelled with the commit only", err)
 		r.code = experiments.CodeState{Fingerprint: "unknown", Commit: env.Commit}
