@@ -38,6 +38,9 @@ func Extract(ctx context.Context, zipPath, dir string, progress func(done, total
 		if name == "" || strings.HasPrefix(name, "__MACOSX") || strings.HasPrefix(path.Base(name), "._") {
 			continue
 		}
+		if err := checkEntryName(name); err != nil {
+			return files, fmt.Errorf("modelnet40: %s: entry %q: %v: %w", zipPath, f.Name, err, ErrArchive)
+		}
 		local := filepath.FromSlash(name)
 		if !filepath.IsLocal(local) || strings.Contains(name, `\`) {
 			return files, fmt.Errorf("modelnet40: %s: entry %q would be written outside %s: %w", zipPath, f.Name, dir, ErrArchive)
@@ -64,6 +67,25 @@ func Extract(ctx context.Context, zipPath, dir string, progress func(done, total
 		progress(int64(len(zr.File)), int64(len(zr.File)))
 	}
 	return files, nil
+}
+
+// maxNameComponent is the longest file or folder name Extract writes (most file systems' limit).
+const maxNameComponent = 255
+
+// checkEntryName refuses entry names that no file system should be asked to create: control
+// characters (NUL among them) and components longer than maxNameComponent bytes.
+func checkEntryName(name string) error {
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("control character %q in the name", r)
+		}
+	}
+	for _, part := range strings.Split(name, "/") {
+		if len(part) > maxNameComponent {
+			return fmt.Errorf("a name component of %d bytes (at most %d)", len(part), maxNameComponent)
+		}
+	}
+	return nil
 }
 
 // extractFile writes one zip entry to target, checking that it holds the size it declares.
