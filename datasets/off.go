@@ -238,11 +238,23 @@ func strs(f [][]byte) []string {
 	return s
 }
 
+// asciiUpper returns s with the ASCII letters a-z in upper case and every other byte as it is,
+// so that indexes into the result are indexes into s.
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
 // header checks the header keyword in the first fields and returns the counts that follow it
 // on the same line, or nil if there are none.
 func (d *offDecoder) header(f []string) ([]string, error) {
 	kw := f[0]
-	upper := strings.ToUpper(kw)
+	upper := asciiUpper(kw) // byte for byte: strings.ToUpper would change the length of invalid UTF-8
 	i := strings.Index(upper, "OFF")
 	if i < 0 {
 		return nil, d.errorf("header %q is not OFF", kw)
