@@ -16,9 +16,9 @@ func init() {
 		Name:  "sample",
 		Usage: "generate samples from a trained run (EMA weights of its last checkpoint)",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "run", Usage: "run `DIR` written by train", Required: true},
+			&cli.StringFlag{Name: "run", Usage: "run `DIR` written by train (required)", Required: true},
 			&cli.IntFlag{Name: "n", Usage: "number of samples", Required: true, DefaultText: "none, required"},
-			&cli.StringFlag{Name: "out", Usage: "samples `FILE.npy`, shape (n, nodes, d)", Required: true},
+			&cli.StringFlag{Name: "out", Usage: "samples `FILE.npy`, shape (n, nodes, d) (required)", Required: true},
 			&cli.IntFlag{Name: "steps", Usage: "sampling steps (0 = the process's default: 1000 DDPM, 200 Euler)"},
 			&cli.IntFlag{Name: "batch", Value: 128, Usage: "samples per network call"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the initial noise and of every sampling draw"},

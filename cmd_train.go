@@ -26,15 +26,15 @@ func init() {
 			"--features, feature generation on fixed positions (--positions, one or more .npy files whose\n" +
 			"coordinates are concatenated: shape (n, d) or (n,), or (m, n, d) / (m, n) with the same rows for\n" +
 			"every sample, as `data simulate` writes positions.npy and times.npy). Features are used as given\n" +
-			"(normalise them first); positions are scaled per coordinate to [0, 1] by their maximum unless\n" +
+			"(normalise them first: `data simulate` writes features_normalised.npy); positions are scaled per coordinate to [0, 1] by their maximum unless\n" +
 			"--raw-positions. Writes DIR/config.json, checkpoints (atomic) and DIR/loss.csv; --resume continues\n" +
 			"from the last checkpoint.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "data", Usage: "clouds `FILE.npy` of shape (m, n, d) (position generation)"},
+			&cli.StringFlag{Name: "data", Usage: "clouds `FILE.npy` of shape (m, n, d) (position generation; this or --features is required)"},
 			&cli.StringFlag{Name: "features", Usage: "features `FILE.npy` of shape (m, n, F) (feature generation)"},
 			&cli.StringSliceFlag{Name: "positions", Usage: "fixed positions `FILE.npy` for --features (repeatable)"},
 			&cli.BoolFlag{Name: "raw-positions", Usage: "use --positions as given, not scaled to [0, 1]"},
-			&cli.StringFlag{Name: "run", Usage: "run `DIR`", Required: true},
+			&cli.StringFlag{Name: "run", Usage: "run `DIR`: config.json, checkpoints and loss.csv go there (required)", Required: true},
 			&cli.StringFlag{Name: "gnn", Value: "dmp", Usage: "graph: dmp, knn, long-short or full"},
 			&cli.StringFlag{Name: "arch", Value: string(models.ArchReference), Usage: "network: reference (the authors' network) or ncgn (this project's first one; see docs/architecture.md); --resume keeps the run's"},
 			&cli.StringFlag{Name: "conv", Value: "gat", Usage: "message passing: gcn or gat"},
