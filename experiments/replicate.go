@@ -19,9 +19,9 @@ type Replicate struct {
 	Index int
 	// Values holds the metrics measured on this replicate, by metric key.
 	Values map[string]float64
-	// Boot holds the primary metric on resamples of the test samples, the same resamples for
-	// every method and replicate compared (nil: none).
-	Boot []float64
+	// Boots holds, by metric key, the metric on resamples of the test samples, the same
+	// resamples for every method and replicate compared (a metric without: none).
+	Boots map[string][]float64
 	// Seconds is the wall time of computing it; Computed says this run computed it (it was not
 	// reused from the cache).
 	Seconds  float64
@@ -32,10 +32,10 @@ type Replicate struct {
 
 // Fill sets the cell's values from the replicates of it: per metric of keys the mean over
 // replicates with its summary (every replicate's value and the Student-t interval; a metric
-// missing from a replicate is left out of the cell), the bootstrap interval over test
-// samples of metric boot (the replicates' mean on each resample), the code states that
-// computed them, and the time they took. It returns that time.
-func (c *Cell) Fill(reps []Replicate, boot string, keys ...string) float64 {
+// missing from a replicate is left out of the cell) and, where the replicates have resamples
+// of it, the bootstrap interval over test samples (the replicates' mean on each resample),
+// the code states that computed them, and the time they took. It returns that time.
+func (c *Cell) Fill(reps []Replicate, keys ...string) float64 {
 	if len(reps) == 0 {
 		return 0
 	}
@@ -55,8 +55,13 @@ func (c *Cell) Fill(reps []Replicate, boot string, keys ...string) float64 {
 			c.Values[k], c.Summaries[k] = s.Mean, s
 		}
 	}
-	if b := meanBoot(reps); b != nil {
-		c.Bootstrap = map[string][2]float64{boot: {stats.Percentile(b, (1-stats.Level)/2), stats.Percentile(b, 1-(1-stats.Level)/2)}}
+	for _, k := range keys {
+		if b := meanBoot(reps, k); b != nil {
+			if c.Bootstrap == nil {
+				c.Bootstrap = map[string][2]float64{}
+			}
+			c.Bootstrap[k] = [2]float64{stats.Percentile(b, (1-stats.Level)/2), stats.Percentile(b, 1-(1-stats.Level)/2)}
+		}
 	}
 	var commits, prints []string
 	var seconds float64
@@ -78,19 +83,19 @@ func (c *Cell) Fill(reps []Replicate, boot string, keys ...string) float64 {
 	return seconds
 }
 
-// meanBoot returns, for each bootstrap resample, the mean over replicates of their values on
-// it (nil when a replicate has none or their counts differ).
-func meanBoot(reps []Replicate) []float64 {
-	n := len(reps[0].Boot)
+// meanBoot returns, for each bootstrap resample, the mean over replicates of their values of
+// metric on it (nil when a replicate has none or their counts differ).
+func meanBoot(reps []Replicate, metric string) []float64 {
+	n := len(reps[0].Boots[metric])
 	if n == 0 {
 		return nil
 	}
 	out := make([]float64, n)
 	for _, r := range reps {
-		if len(r.Boot) != n {
+		if len(r.Boots[metric]) != n {
 			return nil
 		}
-		for j, v := range r.Boot {
+		for j, v := range r.Boots[metric] {
 			out[j] += v / float64(len(reps))
 		}
 	}
@@ -98,7 +103,8 @@ func meanBoot(reps []Replicate) []float64 {
 }
 
 // ComparePaired returns the paired comparison of metric between cells a and b over the
-// replicates both have (each replicate's bootstrap resamples paired when both have them),
+// replicates both have (each replicate's bootstrap resamples of metric paired when both have
+// them; otherwise over seeds alone),
 // judged against the paper's numbers pa and pb (nil: none). ok is false when they share no
 // replicate. The comparison's random draws are seeded from the two names.
 func ComparePaired(aName, bName, metric string, a, b []Replicate, pa, pb *float64) (c stats.Comparison, ok bool, err error) {
@@ -117,8 +123,9 @@ func ComparePaired(aName, bName, metric string, a, b []Replicate, pa, pb *float6
 			continue
 		}
 		xa, xb = append(xa, va), append(xb, vb)
-		ra, rb = append(ra, r.Boot), append(rb, other.Boot)
-		if len(r.Boot) == 0 || len(r.Boot) != len(other.Boot) {
+		ba, bb := r.Boots[metric], other.Boots[metric]
+		ra, rb = append(ra, ba), append(rb, bb)
+		if len(ba) == 0 || len(ba) != len(bb) {
 			boots = false
 		}
 	}

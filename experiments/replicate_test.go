@@ -12,12 +12,12 @@ import (
 // the replicates' resamples, and the code states joined.
 func TestCell_Fill(t *testing.T) {
 	reps := []Replicate{
-		{Index: 0, Values: map[string]float64{"w2": 1, "mmd": 5}, Boot: []float64{1, 1, 1, 1}, Seconds: 2, Commit: "a", Fingerprint: "f"},
-		{Index: 1, Values: map[string]float64{"w2": 2, "mmd": 6}, Boot: []float64{2, 2, 2, 2}, Seconds: 3, Commit: "a", Fingerprint: "f", Computed: true},
-		{Index: 2, Values: map[string]float64{"w2": 3}, Boot: []float64{3, 3, 3, 3}, Seconds: 4, Commit: "b", Fingerprint: "g"},
+		{Index: 0, Values: map[string]float64{"w2": 1, "mmd": 5}, Boots: map[string][]float64{"w2": {1, 1, 1, 1}}, Seconds: 2, Commit: "a", Fingerprint: "f"},
+		{Index: 1, Values: map[string]float64{"w2": 2, "mmd": 6}, Boots: map[string][]float64{"w2": {2, 2, 2, 2}}, Seconds: 3, Commit: "a", Fingerprint: "f", Computed: true},
+		{Index: 2, Values: map[string]float64{"w2": 3}, Boots: map[string][]float64{"w2": {3, 3, 3, 3}}, Seconds: 4, Commit: "b", Fingerprint: "g"},
 	}
 	var c Cell
-	if s := c.Fill(reps, "w2", "w2", "mmd"); s != 9 {
+	if s := c.Fill(reps, "w2", "mmd"); s != 9 {
 		t.Errorf("seconds %v, want 9", s)
 	}
 	if c.Values["w2"] != 2 || c.Summaries["w2"].N != 3 {
@@ -45,7 +45,7 @@ func TestComparePaired(t *testing.T) {
 	mk := func(vals ...float64) []Replicate {
 		out := make([]Replicate, len(vals))
 		for i, v := range vals {
-			out[i] = Replicate{Index: i, Values: map[string]float64{"w2": v}, Boot: []float64{v - 0.01, v, v + 0.01}}
+			out[i] = Replicate{Index: i, Values: map[string]float64{"w2": v}, Boots: map[string][]float64{"w2": {v - 0.01, v, v + 0.01}}}
 		}
 		return out
 	}

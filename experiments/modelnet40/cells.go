@@ -9,6 +9,7 @@ import (
 	"github.com/ncgn/ncgn/datasets"
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/generative"
+	"github.com/ncgn/ncgn/metrics"
 )
 
 // CellRecord is what the cache keeps for one replicate of a cell.
@@ -25,9 +26,10 @@ type CellRecord struct {
 	Commit      string `json:"commit,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
 	Replicate   int    `json:"replicate,omitempty"`
-	// Boot holds the W2 × 10² on Preset.BootstrapReps resamples of the test clouds, the same
-	// resamples for every method and replicate.
-	Boot []float64 `json:"boot,omitempty"`
+	// Boots holds, by metric key (KeyW2, KeyMMDCD, KeyMMDEMD), the metric on
+	// Preset.BootstrapReps resamples of the test clouds, the same resamples for every method and
+	// replicate.
+	Boots map[string][]float64 `json:"boots,omitempty"`
 }
 
 // sampleKey is the part of a cell's cache key that fixes its test data, its sampling, its
@@ -283,11 +285,22 @@ func (r *runner) computeCell(ctx context.Context, m Method, rep Seeds) (CellReco
 		rec.Model = ms.Name()
 	}
 	rec.SampleSeconds = time.Since(sampleStart).Seconds()
-	if rec.Values, err = score(gen, ref); err != nil {
+	values, dSR, err := score(gen, ref)
+	if err != nil {
 		return CellRecord{}, fmt.Errorf("modelnet40: %s: %w", m.Cell(r.ref), err)
 	}
-	if rec.Boot, err = bootstrap(gen, ref, r.p.BootstrapReps, uint64(rep.Boot)); err != nil {
+	rec.Values, rec.Boots = values, map[string][]float64{}
+	if rec.Boots[KeyW2], err = bootstrap(gen, ref, r.p.BootstrapReps, uint64(rep.Boot)); err != nil {
 		return CellRecord{}, err
+	}
+	for d, key := range map[metrics.Distance]string{metrics.DistCD: KeyMMDCD, metrics.DistEMD: KeyMMDEMD} {
+		scale := 1e3
+		if d == metrics.DistEMD {
+			scale = 1e2
+		}
+		if rec.Boots[key], err = bootstrapMMD(dSR[d], scale, r.p.BootstrapReps, uint64(rep.Boot)+1); err != nil {
+			return CellRecord{}, err
+		}
 	}
 	rec.Samples = len(gen)
 	if err := r.keepSamples(m, rep, gen); err != nil {

@@ -154,7 +154,7 @@ func TestScore_ClosedForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := score(gen, ref)
+	s, _, err := score(gen, ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestScore_ClosedForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err = score(gen, ref)
+	s, _, err = score(gen, ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestRandomClouds_W2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := score(gen, ref)
+	s, _, err := score(gen, ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,5 +372,23 @@ func TestRun_BadInput(t *testing.T) {
 	env.Options = map[string]string{OptSelection: "random"}
 	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrConfig) || !strings.Contains(err.Error(), "selection") {
 		t.Errorf("bad selection: %v, want ErrConfig naming the option", err)
+	}
+}
+
+// TestBootstrapMMD checks the MMD resamples: one per resample, each between the smallest and
+// the largest distance (scaled), none for fewer than two resamples.
+func TestBootstrapMMD(t *testing.T) {
+	d := [][]float64{{1, 5, 2}, {3, 0.5, 4}, {2, 2, 0.1}} // d[s][r]
+	boot, err := bootstrapMMD(d, 10, 200, 3)
+	if err != nil || len(boot) != 200 {
+		t.Fatal(boot, err)
+	}
+	for _, v := range boot {
+		if v < 10*0.1-1e-12 || v > 10*5+1e-12 {
+			t.Fatalf("resample MMD %v outside [1, 50]", v)
+		}
+	}
+	if b, _ := bootstrapMMD(d, 10, 1, 3); b != nil {
+		t.Errorf("one resample: %v, want none", b)
 	}
 }

@@ -2,6 +2,7 @@ package modelnet40
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/ncgn/ncgn/experiments/stats"
 	"github.com/ncgn/ncgn/metrics"
@@ -87,38 +88,41 @@ func points(flat [][]float64) [][][]float64 {
 
 // score returns the metrics of the generated clouds gen (flat, as many as the test clouds)
 // against the reference: the paper's W2 × 10² and, when the reference has its within-set
-// matrices, the six set metrics.
-func score(gen [][]float64, ref *reference) (map[string]float64, error) {
+// matrices, the six set metrics, with the generated-to-test distance matrices (by distance)
+// for the bootstrap.
+func score(gen [][]float64, ref *reference) (map[string]float64, map[metrics.Distance][][]float64, error) {
 	n := len(gen[0]) / 3
 	w2, err := metrics.FlattenedW2(gen, ref.flat, float64(n))
 	if err != nil {
-		return nil, fmt.Errorf("modelnet40: W2: %w", err)
+		return nil, nil, fmt.Errorf("modelnet40: W2: %w", err)
 	}
 	out := map[string]float64{KeyW2: 100 * w2}
 	if len(ref.within) == 0 {
-		return out, nil
+		return out, nil, nil
 	}
+	sr := map[metrics.Distance][][]float64{}
 	s := pick(gen, ref.subset)
 	for _, d := range []metrics.Distance{metrics.DistCD, metrics.DistEMD} {
 		dSR, err := metrics.Pairwise(s, ref.clouds, d)
 		if err != nil {
-			return nil, fmt.Errorf("modelnet40: %v: %w", d, err)
+			return nil, nil, fmt.Errorf("modelnet40: %v: %w", d, err)
 		}
+		sr[d] = dSR
 		dSS, err := metrics.PairwiseWithin(s, d)
 		if err != nil {
-			return nil, fmt.Errorf("modelnet40: %v: %w", d, err)
+			return nil, nil, fmt.Errorf("modelnet40: %v: %w", d, err)
 		}
 		mmd, err := metrics.MMD(dSR)
 		if err != nil {
-			return nil, fmt.Errorf("modelnet40: MMD-%v: %w", d, err)
+			return nil, nil, fmt.Errorf("modelnet40: MMD-%v: %w", d, err)
 		}
 		cov, err := metrics.COV(dSR)
 		if err != nil {
-			return nil, fmt.Errorf("modelnet40: COV-%v: %w", d, err)
+			return nil, nil, fmt.Errorf("modelnet40: COV-%v: %w", d, err)
 		}
 		nna, err := metrics.OneNNA(dSS, ref.within[d], dSR)
 		if err != nil {
-			return nil, fmt.Errorf("modelnet40: 1-NNA-%v: %w", d, err)
+			return nil, nil, fmt.Errorf("modelnet40: 1-NNA-%v: %w", d, err)
 		}
 		if d == metrics.DistCD {
 			out[KeyMMDCD], out[KeyCOVCD], out[KeyNNACD] = 1e3*mmd, cov, nna
@@ -126,7 +130,32 @@ func score(gen [][]float64, ref *reference) (map[string]float64, error) {
 			out[KeyMMDEMD], out[KeyCOVEMD], out[KeyNNAEMD] = 1e2*mmd, cov, nna
 		}
 	}
-	return out, nil
+	return out, sr, nil
+}
+
+// bootstrapMMD returns the MMD (in the table's units: CD × 10³, EMD × 10²) on reps resamples
+// of the clouds the set metrics use, drawn from seed (generated cloud j and test cloud j drawn
+// together, as for the W2): for each resample the mean over its test clouds of the distance to
+// the nearest of its generated clouds.
+func bootstrapMMD(dSR [][]float64, scale float64, reps int, seed uint64) ([]float64, error) {
+	if reps < 2 || len(dSR) == 0 {
+		return nil, nil
+	}
+	_, _, boot, err := stats.Bootstrap(len(dSR), reps, seed, func(idx []int) (float64, error) {
+		var sum float64
+		for _, r := range idx {
+			best := math.Inf(1)
+			for _, s := range idx {
+				best = math.Min(best, dSR[s][r])
+			}
+			sum += best
+		}
+		return scale * sum / float64(len(idx)), nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: MMD bootstrap: %w", err)
+	}
+	return boot, nil
 }
 
 // bootstrap returns the W2 × 10² of gen against the test clouds on reps resamples of the

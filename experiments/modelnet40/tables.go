@@ -39,7 +39,7 @@ func (r *runner) replicates(m Method) ([]experiments.Replicate, error) {
 		if !ok {
 			continue
 		}
-		out = append(out, experiments.Replicate{Index: rep.Replicate, Values: rec.Values, Boot: rec.Boot, Seconds: rec.Seconds,
+		out = append(out, experiments.Replicate{Index: rep.Replicate, Values: rec.Values, Boots: rec.Boots, Seconds: rec.Seconds,
 			Computed: r.computed[entryName(m.Cell(r.ref), rep)], Commit: rec.Commit, Fingerprint: rec.Fingerprint})
 	}
 	return out, nil
@@ -53,7 +53,7 @@ func (r *runner) fill(cell *experiments.Cell, m Method) ([]experiments.Replicate
 		return nil, 0, err
 	}
 	keys := append([]string{KeyW2}, SetKeys...)
-	seconds := cell.Fill(reps, KeyW2, keys...)
+	seconds := cell.Fill(reps, keys...)
 	for _, rep := range reps {
 		if ms := r.model(m, r.reps[rep.Index]); ms != nil {
 			if key, err := ms.Key(r.code.Fingerprint); err == nil {

@@ -51,7 +51,7 @@ func (r *runner) tableReplicates(name string, recs []CellRecord, keys ...string)
 				vals[k] = v
 			}
 		}
-		out[i] = experiments.Replicate{Index: rec.Replicate, Values: vals, Boot: rec.Boot, Seconds: rec.Seconds,
+		out[i] = experiments.Replicate{Index: rec.Replicate, Values: vals, Boots: map[string][]float64{"w2": rec.Boot}, Seconds: rec.Seconds,
 			Computed: r.computed[entryName(name, Seeds{Replicate: rec.Replicate})], Commit: rec.Commit, Fingerprint: rec.Fingerprint}
 	}
 	return out
@@ -61,7 +61,7 @@ func (r *runner) tableReplicates(name string, recs []CellRecord, keys ...string)
 // mean and interval over replicates of each metric, the bootstrap interval of the W2, the code
 // states, the time) and returns their computation time.
 func (r *runner) fill(cell *experiments.Cell, recs []CellRecord, metricKeys ...string) float64 {
-	return cell.Fill(r.tableReplicates(cell.Name, recs, metricKeys...), "w2", metricKeys...)
+	return cell.Fill(r.tableReplicates(cell.Name, recs, metricKeys...), metricKeys...)
 }
 
 // compare returns the paired comparison of the W2 of cells a and b over the replicates both
