@@ -21,6 +21,10 @@ const (
 	ReLU Activation = "relu"
 	// Identity leaves its input unchanged.
 	Identity Activation = "identity"
+	// SiLU is x σ(x) (DiT's timestep and adaLN MLPs).
+	SiLU Activation = "silu"
+	// GELUTanh is the tanh approximation x/2 (1 + tanh(√(2/π) (x + 0.044715 x³))) (DiT's MLPs).
+	GELUTanh Activation = "gelu-tanh"
 	// leakyReLU is max(x, 0) + slope min(x, 0); used through LeakyReLU (GATConv, slope 0.2).
 	leakyReLU Activation = "leakyrelu"
 )
@@ -41,9 +45,9 @@ func Activate(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
 	switch kind {
 	case Identity, "":
 		return x, nil
-	case GELU, ReLU:
+	case GELU, ReLU, SiLU, GELUTanh:
 	default:
-		return nil, fmt.Errorf("ops: activation %q: %w (want gelu, relu or identity)", kind, engine.ErrConfig)
+		return nil, fmt.Errorf("ops: activation %q: %w (want gelu, gelu-tanh, relu, silu or identity)", kind, engine.ErrConfig)
 	}
 	return engine.ApplyOp(&activationOp{OpBase: engine.NewOpBase(string(kind), x.Dims(), x.Dims()), kind: kind}, x)
 }
@@ -205,9 +209,35 @@ func activate[T engine.Float](kind Activation, slope float64, x, out, deriv []T)
 					out[i] = a * x[i]
 				}
 			}
+		case SiLU, GELUTanh:
+			for i := lo; i < hi; i++ {
+				out[i] = T(smoothValue(kind, float64(x[i])))
+			}
 		}
 	})
 }
+
+// smoothValue returns SiLU or tanh-GELU of v.
+func smoothValue(kind Activation, v float64) float64 {
+	if kind == SiLU {
+		return v / (1 + math.Exp(-v))
+	}
+	return 0.5 * v * (1 + math.Tanh(sqrt2OverPi*(v+0.044715*v*v*v)))
+}
+
+// smoothDeriv returns the derivative of SiLU or tanh-GELU at v.
+func smoothDeriv(kind Activation, v float64) float64 {
+	if kind == SiLU {
+		s := 1 / (1 + math.Exp(-v))
+		return s * (1 + v*(1-s))
+	}
+	u := sqrt2OverPi * (v + 0.044715*v*v*v)
+	th := math.Tanh(u)
+	return 0.5*(1+th) + 0.5*v*(1-th*th)*sqrt2OverPi*(1+3*0.044715*v*v)
+}
+
+// sqrt2OverPi is √(2/π).
+const sqrt2OverPi = 0.79788456080286535588
 
 func activateGrad[T engine.Float](kind Activation, slope float64, x, g, out []T) {
 	fast := engine.IsFloat32[T]()
@@ -244,6 +274,10 @@ func activateGrad[T engine.Float](kind Activation, slope float64, x, g, out []T)
 				} else {
 					out[i] = a * g[i]
 				}
+			}
+		case SiLU, GELUTanh:
+			for i := lo; i < hi; i++ {
+				out[i] = g[i] * T(smoothDeriv(kind, float64(x[i])))
 			}
 		}
 	})

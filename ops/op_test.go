@@ -44,7 +44,7 @@ func TestEdgeAggregate_Grad(t *testing.T) {
 }
 
 func TestActivation_Grad(t *testing.T) {
-	for _, kind := range []Activation{GELU, ReLU} {
+	for _, kind := range []Activation{GELU, ReLU, SiLU, GELUTanh} {
 		t.Run(string(kind), func(t *testing.T) {
 			rng := rand.New(rand.NewSource(6))
 			x := gradcheck.RandDense(rng, 5, 4)
@@ -204,3 +204,20 @@ func TestGELU_ValueMatchesLookup(t *testing.T) {
 
 // opsSink keeps benchmark results alive.
 var opsSink float64
+
+// TestSmoothActivations_Forward checks SiLU and tanh-GELU against closed forms: SiLU(0) = 0,
+// SiLU(x) = x σ(x); tanh-GELU(1) = 0.8411919906082768 (PyTorch's gelu(approximate="tanh")).
+func TestSmoothActivations_Forward(t *testing.T) {
+	for _, tc := range []struct {
+		kind Activation
+		x    float64
+		want float64
+	}{
+		{SiLU, 0, 0}, {SiLU, 2, 2 / (1 + math.Exp(-2))}, {SiLU, -1, -1 / (1 + math.E)},
+		{GELUTanh, 0, 0}, {GELUTanh, 1, 0.8411919906082768}, {GELUTanh, -3, -0.0036373920817729943},
+	} {
+		if got := smoothValue(tc.kind, tc.x); math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("%s(%v) = %.17g, want %.17g", tc.kind, tc.x, got, tc.want)
+		}
+	}
+}

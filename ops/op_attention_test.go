@@ -1,0 +1,115 @@
+package ops
+
+import (
+	"errors"
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/ncgn/ncgn/engine"
+	"github.com/ncgn/ncgn/internal/gradcheck"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// TestAttention_Grad checks the gradients for q, k and v against finite differences: two
+// sequences of three tokens, two heads of width two.
+func TestAttention_Grad(t *testing.T) {
+	rng := rand.New(rand.NewSource(31))
+	in := []*tensor.Dense{gradcheck.RandDense(rng, 6, 4), gradcheck.RandDense(rng, 6, 4), gradcheck.RandDense(rng, 6, 4)}
+	gradcheck.Check(t, in, func(g *gorgonia.ExprGraph, xs []*gorgonia.Node) (*gorgonia.Node, error) {
+		return Attention(xs[0], xs[1], xs[2], 2, 3, 2)
+	}, 0, 1, 2)
+}
+
+// TestAttention_BruteForce compares the output with the attention written out per sequence
+// and head (matrices, softmax over each row), and checks that a constant q gives each token
+// the mean of its sequence's values (uniform weights).
+func TestAttention_BruteForce(t *testing.T) {
+	rng := rand.New(rand.NewSource(32))
+	const seqs, tokens, heads, d = 3, 4, 2, 3
+	D := heads * d
+	q, k, v := gradcheck.RandDense(rng, seqs*tokens, D), gradcheck.RandDense(rng, seqs*tokens, D), gradcheck.RandDense(rng, seqs*tokens, D)
+	got := runAttention(t, q, k, v, seqs, tokens, heads)
+	qd, kd, vd := q.Data().([]float64), k.Data().([]float64), v.Data().([]float64)
+	for s := range seqs {
+		for h := range heads {
+			for i := range tokens {
+				w := make([]float64, tokens)
+				var z float64
+				for j := range tokens {
+					var dot float64
+					for c := range d {
+						dot += qd[(s*tokens+i)*D+h*d+c] * kd[(s*tokens+j)*D+h*d+c]
+					}
+					w[j] = math.Exp(dot / math.Sqrt(d))
+					z += w[j]
+				}
+				for c := range d {
+					var want float64
+					for j := range tokens {
+						want += w[j] / z * vd[(s*tokens+j)*D+h*d+c]
+					}
+					if g := got[(s*tokens+i)*D+h*d+c]; math.Abs(g-want) > 1e-12 {
+						t.Fatalf("seq %d head %d token %d col %d: %v, want %v", s, h, i, c, g, want)
+					}
+				}
+			}
+		}
+	}
+	for i := range qd {
+		qd[i] = 0.5
+	}
+	for i := range kd {
+		kd[i] = 0.25 // equal scores: uniform weights
+	}
+	got = runAttention(t, q, k, v, seqs, tokens, heads)
+	for s := range seqs {
+		for c := range D {
+			var mean float64
+			for j := range tokens {
+				mean += vd[(s*tokens+j)*D+c] / tokens
+			}
+			if g := got[(s*tokens)*D+c]; math.Abs(g-mean) > 1e-12 {
+				t.Fatalf("uniform weights, seq %d col %d: %v, want the mean %v", s, c, g, mean)
+			}
+		}
+	}
+}
+
+// runAttention evaluates Attention on float64 inputs and returns its output.
+func runAttention(t *testing.T, q, k, v *tensor.Dense, seqs, tokens, heads int) []float64 {
+	t.Helper()
+	g := gorgonia.NewGraph()
+	nodes := make([]*gorgonia.Node, 3)
+	for i, x := range []*tensor.Dense{q, k, v} {
+		nodes[i] = gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(x.Shape()...), gorgonia.WithValue(x), gorgonia.WithName(string(rune('q'+i))))
+	}
+	out, err := Attention(nodes[0], nodes[1], nodes[2], seqs, tokens, heads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := engine.Execute(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vals[out].Data().([]float64)
+}
+
+// TestAttention_Shapes checks the errors of inputs that do not fit the sequences and heads.
+func TestAttention_Shapes(t *testing.T) {
+	g := gorgonia.NewGraph()
+	m := func(r, c int) *gorgonia.Node { return gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(r, c)) }
+	for _, tc := range []struct {
+		q, k, v             *gorgonia.Node
+		seqs, tokens, heads int
+	}{
+		{m(6, 4), m(6, 4), m(6, 4), 2, 2, 2}, // 6 rows are not 2 x 2
+		{m(6, 4), m(6, 4), m(6, 4), 2, 3, 3}, // 4 columns are not 3 heads
+		{m(6, 4), m(6, 3), m(6, 4), 2, 3, 2}, // k differs
+	} {
+		if _, err := Attention(tc.q, tc.k, tc.v, tc.seqs, tc.tokens, tc.heads); !errors.Is(err, engine.ErrShape) {
+			t.Errorf("%v %v %v as %d x %d, %d heads: %v, want ErrShape", tc.q.Shape(), tc.k.Shape(), tc.v.Shape(), tc.seqs, tc.tokens, tc.heads, err)
+		}
+	}
+}
