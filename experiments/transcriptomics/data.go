@@ -53,8 +53,11 @@ func DeriveSeeds(base int64) Seeds {
 // Shapes: Train [TrainSamples][100·3], Test and Floor [n][96·3], Knockout [KnockoutSamples][96·3]
 // (nodes time-major, genes sox9, bmp, wnt).
 type Data struct {
-	Config       st.Config
-	Norm         *st.Normalisation
+	Config st.Config
+	Norm   *st.Normalisation
+	// RefNorm is the reference's running-max table of the same training simulations
+	// (st.ReferenceRunningMax), for the random baseline's comparison with the paper.
+	RefNorm      *st.Normalisation
 	Train        [][]float64
 	Test         [][]float64
 	Knockout     [][]float64
@@ -110,6 +113,9 @@ func Simulate(ctx context.Context, p Preset, seeds Seeds, progress io.Writer) (*
 		if s.name == "train" {
 			if d.Norm, err = ds.Normalisation(st.TrueMinMax, "train"); err != nil {
 				return nil, fmt.Errorf("transcriptomics: normalisation of the training set: %w", err)
+			}
+			if d.RefNorm, err = ds.Normalisation(st.ReferenceRunningMax, "train"); err != nil {
+				return nil, fmt.Errorf("transcriptomics: reference normalisation of the training set: %w", err)
 			}
 		}
 		x, err := d.Norm.Normalise(s.grid, ds.Features)

@@ -45,7 +45,7 @@ func (r *runner) storedData() (*Data, bool) {
 	}
 	defer f.Close()
 	var s storedDataFile
-	if err := gob.NewDecoder(f).Decode(&s); err != nil || s.Key != key || s.Data == nil || s.Data.Norm == nil {
+	if err := gob.NewDecoder(f).Decode(&s); err != nil || s.Key != key || s.Data == nil || s.Data.Norm == nil || s.Data.RefNorm == nil {
 		return nil, false
 	}
 	return s.Data, true

@@ -86,6 +86,9 @@ func TestRun_Smoke(t *testing.T) {
 		}
 	}
 	t3 := readTable(t, filepath.Join(out, "table3.json"))
+	if notes := strings.Join(t3.Notes, "\n"); !regexp.MustCompile(`random baseline scores \d\.\d{3} .* normalised the reference's way the same random samples score \d\.\d{3}`).MatchString(notes) {
+		t.Errorf("table 3 does not explain the random baseline's normalisation:\n%s", notes)
+	}
 	f11 := readTable(t, filepath.Join(out, "figure11.json"))
 	for _, tab := range []*experiments.Table{t3, f11} {
 		if m := tab.Missing(); len(m) != 0 {

@@ -20,7 +20,7 @@ type work struct {
 // plan returns the wanted cell replicates in the order the run computes them.
 func (r *runner) plan(want map[string]bool) []work {
 	var out []work
-	for _, name := range []string{floorCell, ignoreCell} {
+	for _, name := range []string{floorCell, ignoreCell, refNormCell} {
 		if want[name] {
 			out = append(out, work{name: name, rep: r.seeds})
 		}

@@ -108,7 +108,7 @@ func TestPaperTable3_Complete(t *testing.T) {
 func TestCellNames(t *testing.T) {
 	p := Presets()[experiments.Small]
 	names := CellNames(p)
-	want := 2 + 6*7 + 3*len(p.Fig11Layers)
+	want := 3 + 6*7 + 3*len(p.Fig11Layers)
 	if len(names) != want {
 		t.Fatalf("%d cells, want %d", len(names), want)
 	}
