@@ -54,9 +54,11 @@ type Preset struct {
 //   - smoke: a handful of samples, two training steps, two Euler steps; seconds.
 //   - small: 1000 training simulations, 256 test and 256 knockout simulations, 2000 training
 //     steps at batch 64 (128 epochs), 30 Euler steps; Figure 11 at 2, 4, 8 and 16 layers with
-//     600 steps. Table 3 took 33 minutes on the project's 2-core machine, Figure 11 38 minutes.
-//     At 400 steps (the first choice) every graph scored within 0.02 of every other; at 2000
-//     the fully connected networks fall 0.04-0.06 behind kNN and DMP (docs/experiments.md).
+//     600 steps. With the reference network, about 48 minutes per seed for Table 3 and 47 for
+//     Figure 11 on the project's 2-core machine (measured side by side). With this project's
+//     first network, 400 steps (the first choice) left every graph within 0.02 of every other;
+//     with the reference network at 2000 steps DMP beats the fully connected graph over 3 seeds
+//     and DMP against kNN stays unresolved (docs/experiments.md).
 //   - paper: the paper's sizes and the reference's hyper-parameters: 10000 / 2000 / 500
 //     simulations, 300 epochs at batch 128, 200 Euler steps, Figure 11 at 2 ... 64 layers.
 func Presets() map[experiments.Scale]Preset {
