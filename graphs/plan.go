@@ -21,6 +21,21 @@ const (
 // Kinds lists the graph kinds.
 var Kinds = []Kind{DMP, KNN, LongShort, Full}
 
+// Title returns the kind's name in tables: "DMP", "kNN", "long-short" or "fully connected".
+func (k Kind) Title() string {
+	switch k {
+	case DMP:
+		return "DMP"
+	case KNN:
+		return "kNN"
+	case LongShort:
+		return "long-short"
+	case Full:
+		return "fully connected"
+	}
+	return string(k)
+}
+
 // PlanConfig configures the graph of a Plan. Zero values of the optional fields are defaults.
 type PlanConfig struct {
 	Kind Kind `json:"kind"`

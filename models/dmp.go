@@ -26,6 +26,17 @@ const (
 	GAT Conv = "gat"
 )
 
+// Title returns the layer's name in tables: "GCN" or "GAT".
+func (c Conv) Title() string {
+	switch c {
+	case GCN:
+		return "GCN"
+	case GAT:
+		return "GAT"
+	}
+	return string(c)
+}
+
 // DMPConfig configures a DMP network. Zero values of optional fields are the defaults, which
 // are the paper's ModelNet40 configuration (docs/REFERENCE.md §4).
 type DMPConfig struct {

@@ -43,7 +43,7 @@ func (m Method) Title() string {
 	if m.Random {
 		return "random"
 	}
-	t := graphTitle(m.Graph) + " " + convTitle(m.Conv)
+	t := m.Graph.Title() + " " + m.Conv.Title()
 	if m.Graph == graphs.DMP {
 		t += " (" + string(m.Schedule) + ")"
 	}
@@ -51,28 +51,6 @@ func (m Method) Title() string {
 		t += ", reference orientation"
 	}
 	return t
-}
-
-func graphTitle(g graphs.Kind) string {
-	switch g {
-	case graphs.DMP:
-		return "DMP"
-	case graphs.KNN:
-		return "kNN"
-	case graphs.LongShort:
-		return "long-short"
-	}
-	return string(g)
-}
-
-func convTitle(c models.Conv) string {
-	switch c {
-	case models.GCN:
-		return "GCN"
-	case models.GAT:
-		return "GAT"
-	}
-	return string(c)
 }
 
 // Convs are the rows of Table 1.

@@ -72,12 +72,12 @@ func (r *runner) table1() (*experiments.Table, error) {
 		RowTitle: "layer", Metrics: tableMetrics(r.p)}
 	t.Columns = []experiments.Header{{Key: "random", Title: "random"}}
 	for _, g := range Table1Graphs {
-		t.Columns = append(t.Columns, experiments.Header{Key: string(g), Title: graphTitle(g)})
+		t.Columns = append(t.Columns, experiments.Header{Key: string(g), Title: g.Title()})
 	}
 	var compute float64
 	recs := map[string][]experiments.Replicate{}
 	for _, c := range Convs {
-		t.Rows = append(t.Rows, experiments.Header{Key: string(c), Title: convTitle(c)})
+		t.Rows = append(t.Rows, experiments.Header{Key: string(c), Title: c.Title()})
 		for _, col := range t.Columns {
 			m := Method{Random: true}
 			if col.Key != "random" {

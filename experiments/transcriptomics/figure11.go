@@ -48,7 +48,7 @@ func (r *runner) figure11Table(t3 *experiments.Table) (*experiments.Table, error
 		t.Rows = append(t.Rows, experiments.Header{Key: "L" + strconv.Itoa(l), Title: strconv.Itoa(l)})
 	}
 	for _, g := range Graphs() {
-		t.Columns = append(t.Columns, experiments.Header{Key: string(g), Title: graphTitle(g)})
+		t.Columns = append(t.Columns, experiments.Header{Key: string(g), Title: g.Title()})
 	}
 	var compute float64
 	recs := map[string][]CellRecord{}
@@ -143,7 +143,7 @@ func (r *runner) writeFigure11(t3 *experiments.Table) (bool, error) {
 		Log2X:   true,
 	}
 	for _, g := range Graphs() {
-		s := experiments.Series{Name: graphTitle(g)}
+		s := experiments.Series{Name: g.Title()}
 		for _, l := range r.p.Fig11Layers {
 			y := math.NaN()
 			if c := t.Cell("L"+strconv.Itoa(l), string(g)); c != nil {

@@ -27,29 +27,7 @@ func (m Method) Title() string {
 	if m.Random {
 		return "random"
 	}
-	return graphTitle(m.Graph) + " " + convTitle(m.Conv)
-}
-
-func graphTitle(g graphs.Kind) string {
-	switch g {
-	case graphs.DMP:
-		return "DMP"
-	case graphs.KNN:
-		return "kNN"
-	case graphs.Full:
-		return "fully connected"
-	}
-	return string(g)
-}
-
-func convTitle(c models.Conv) string {
-	switch c {
-	case models.GCN:
-		return "GCN"
-	case models.GAT:
-		return "GAT"
-	}
-	return string(c)
+	return m.Graph.Title() + " " + m.Conv.Title()
 }
 
 // Methods returns the columns of Table 3 in the paper's order: random, then kNN, fully
