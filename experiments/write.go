@@ -303,3 +303,16 @@ func markdownCell(c *Cell, m Metric, paper bool) string {
 func escapeCell(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
 }
+
+// ReadTable reads a table written by WriteTable's JSON (NAME.json).
+func ReadTable(path string) (*Table, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("experiments: %w", err)
+	}
+	var t Table
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("experiments: %s: %w", path, err)
+	}
+	return &t, nil
+}

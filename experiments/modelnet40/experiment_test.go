@@ -3,7 +3,6 @@ package modelnet40
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -76,15 +75,11 @@ func (w *logWriter) String() string {
 
 func readTable(t *testing.T, path string) *experiments.Table {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	tab, err := experiments.ReadTable(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tab experiments.Table
-	if err := json.Unmarshal(b, &tab); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return &tab
+	return tab
 }
 
 // TestLoad_Selection checks the two test selections on a folder whose first class has fewer

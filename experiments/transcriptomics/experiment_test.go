@@ -3,7 +3,6 @@ package transcriptomics
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -36,15 +35,11 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 
 func readTable(t *testing.T, path string) *experiments.Table {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	tab, err := experiments.ReadTable(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tab experiments.Table
-	if err := json.Unmarshal(b, &tab); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return &tab
+	return tab
 }
 
 // TestRun_Smoke runs the smoke preset end to end into a temporary folder: a first run
