@@ -195,15 +195,7 @@ func TestSample_OldRunFolder(t *testing.T) {
 // TestTrain_ResumeRefusesAnotherNetwork resumes a run with another width: refused, naming the
 // field that differs.
 func TestTrain_ResumeRefusesAnotherNetwork(t *testing.T) {
-	dir := t.TempDir()
-	clouds := &datasets.Array{Shape: []int{4, 6, 2}}
-	for i := 0; i < 4*6*2; i++ {
-		clouds.Data = append(clouds.Data, float64(i%7)/7)
-	}
-	data := filepath.Join(dir, "clouds.npy")
-	if err := datasets.WriteNpy(data, clouds, "float32"); err != nil {
-		t.Fatal(err)
-	}
+	dir, data := tinyCloudsFile(t)
 	run := filepath.Join(dir, "run")
 	args := []string{"train", "--data", data, "--run", run, "--generative", "flow", "--epochs", "1", "--batch", "2",
 		"--width", "4", "--layers", "1", "--k", "2", "--quiet"}
@@ -220,15 +212,7 @@ func TestTrain_ResumeRefusesAnotherNetwork(t *testing.T) {
 // before writing (config.json unchanged), that a locked run folder is refused naming the
 // holder, and that --resume of a run stopped before its first checkpoint says how to start it.
 func TestTrain_RunFolderSafety(t *testing.T) {
-	dir := t.TempDir()
-	clouds := &datasets.Array{Shape: []int{4, 6, 2}}
-	for i := 0; i < 4*6*2; i++ {
-		clouds.Data = append(clouds.Data, float64(i%7)/7)
-	}
-	data := filepath.Join(dir, "clouds.npy")
-	if err := datasets.WriteNpy(data, clouds, "float32"); err != nil {
-		t.Fatal(err)
-	}
+	dir, data := tinyCloudsFile(t)
 	run := filepath.Join(dir, "run")
 	args := []string{"train", "--data", data, "--run", run, "--generative", "flow", "--epochs", "1", "--batch", "2",
 		"--width", "4", "--layers", "1", "--k", "2", "--quiet"}
@@ -322,4 +306,20 @@ func TestTrain_Normalize(t *testing.T) {
 	if mean < 5e5 || mean > 2e6 {
 		t.Errorf("samples' mean %g, want the data's range (about 1.3e6)", mean)
 	}
+}
+
+// tinyCloudsFile writes four 6-point 2-D clouds to a .npy file in a temporary folder and
+// returns the folder and the file.
+func tinyCloudsFile(t *testing.T) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	clouds := &datasets.Array{Shape: []int{4, 6, 2}}
+	for i := 0; i < 4*6*2; i++ {
+		clouds.Data = append(clouds.Data, float64(i%7)/7)
+	}
+	data := filepath.Join(dir, "clouds.npy")
+	if err := datasets.WriteNpy(data, clouds, "float32"); err != nil {
+		t.Fatal(err)
+	}
+	return dir, data
 }
