@@ -159,14 +159,12 @@ func (r *runner) compute(ctx context.Context, selected []string) error {
 				r.env.Logf("%s: computed by another process meanwhile", entry)
 				continue
 			}
-			start := time.Now()
 			r.env.Logf("[%d/%d] %s: computing (%s)", done, todo, entry, m.Title())
 			rec, err := r.computeCell(ctx, m, rep)
 			if err != nil {
 				_ = lock.Release()
 				return err
 			}
-			rec.Seconds = time.Since(start).Seconds() - r.trainSeconds(m, rep, start)
 			rec.Commit, rec.Fingerprint, rec.Replicate = r.code.Commit, r.code.Fingerprint, rep.Replicate
 			key, err := r.cellKey(m, rep)
 			if err != nil {
@@ -231,24 +229,6 @@ func (r *runner) eta(done, todo int) string {
 	return "about " + experiments.FormatSeconds(per*float64(todo-done)) + " left"
 }
 
-// trainSeconds returns the training time of the network of m spent by this run since start
-// (0 when it was reused): a cell's time is its sampling and scoring.
-func (r *runner) trainSeconds(m Method, rep Seeds, start time.Time) float64 {
-	ms := r.model(m, rep)
-	if ms == nil {
-		return 0
-	}
-	key, err := ms.Key(r.code.Fingerprint)
-	if err != nil {
-		return 0
-	}
-	rec, ok := r.nets.Record(ms.Name(), key)
-	if !ok || rec.Commit != r.code.Commit || rec.Seconds > time.Since(start).Seconds() {
-		return 0
-	}
-	return rec.Seconds
-}
-
 // computeCell generates the clouds of method m in replicate rep, scores them and keeps the
 // generated set.
 func (r *runner) computeCell(ctx context.Context, m Method, rep Seeds) (CellRecord, error) {
@@ -306,6 +286,7 @@ func (r *runner) computeCell(ctx context.Context, m Method, rep Seeds) (CellReco
 	if err := r.keepSamples(m, rep, gen); err != nil {
 		return CellRecord{}, err
 	}
+	rec.Seconds = time.Since(sampleStart).Seconds() // sampling and scoring; the training is the network's
 	return rec, nil
 }
 
