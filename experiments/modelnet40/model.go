@@ -44,8 +44,8 @@ func NewModelSpec(p Preset, dk dataKey, s Seeds, m Method) ModelSpec {
 		Timesteps: p.Timesteps, Data: dk, InitSeed: s.Init, TrainSeed: s.Training, Replicate: s.Replicate}
 }
 
-// Name returns the cache name of the network, e.g. "models/gat-dmp-exp-S1500" or
-// "models/gcn-knn-S1500-seed2".
+// Name returns the cache name of the network, e.g. "models/gat-dmp-exp-S3000" or
+// "models/gcn-knn-S3000-seed2".
 func (m ModelSpec) Name() string {
 	n := "models/" + string(m.Method.Conv) + "-" + string(m.Method.Graph)
 	if m.Method.Schedule != "" {
