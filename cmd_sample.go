@@ -19,7 +19,9 @@ func init() {
 			&cli.StringFlag{Name: "run", Usage: "run `DIR` written by train (required)", Required: true},
 			&cli.IntFlag{Name: "n", Usage: "number of samples", Required: true, DefaultText: "none, required"},
 			&cli.StringFlag{Name: "out", Usage: "samples `FILE.npy`, shape (n, nodes, d) (required)", Required: true},
-			&cli.IntFlag{Name: "steps", Usage: "sampling steps (0 = the process's default: 1000 DDPM, 200 Euler)"},
+			&cli.IntFlag{Name: "steps", Usage: "sampling steps (0 = the process's default: 1000 DDPM, 200 Euler); midpoint and heun make 2 network evaluations per step"},
+			&cli.StringFlag{Name: "sampler", Usage: "sampler `NAME`: ddpm (default, respaced to --steps) or ddim for diffusion; euler (default), midpoint or heun for flow matching"},
+			&cli.Float64Flag{Name: "eta", Usage: "DDIM's noise scale in [0, 1] (0: deterministic; 1 with all steps: DDPM's sampler)"},
 			&cli.IntFlag{Name: "batch", Value: 128, Usage: "samples per network call"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the initial noise and of every sampling draw"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar"},
@@ -57,6 +59,12 @@ func sampleAction(c *cli.Context) error {
 	if s := c.Int("steps"); s > 0 {
 		sc.DDPM.SamplingSteps = s
 		sc.Flow.Steps = s
+	}
+	if sc, err = sc.WithSampler(c.String("sampler"), c.Float64("eta")); err != nil {
+		return cli.Exit("ncgn sample: --sampler/--eta: "+err.Error(), 2)
+	}
+	if err := sc.WithDefaults().Validate(); err != nil {
+		return cli.Exit("ncgn sample: --sampler/--eta/--steps: "+err.Error(), 2)
 	}
 	if !c.Bool("quiet") {
 		sc.Progress = c.App.ErrWriter

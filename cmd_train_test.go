@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -322,4 +323,38 @@ func tinyCloudsFile(t *testing.T) (string, string) {
 		t.Fatal(err)
 	}
 	return dir, data
+}
+
+// TestSample_Samplers samples a diffusion run with DDIM (deterministic and with η) and refuses a
+// flow solver, an η without DDIM and an η beyond 1, naming the samplers it knows.
+func TestSample_Samplers(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join("spec", "testdata", "old-pos")
+	for i, extra := range [][]string{{"--sampler", "ddim"}, {"--sampler", "ddim", "--eta", "0.5"}, {"--sampler", "ddpm"}} {
+		out := filepath.Join(dir, fmt.Sprintf("s%d.npy", i))
+		args := append([]string{"sample", "--run", run, "--n", "2", "--steps", "4", "--out", out, "--quiet"}, extra...)
+		if o, errOut, code := runCLI(args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s %s", extra, code, o, errOut)
+		}
+		if _, err := os.Stat(out); err != nil {
+			t.Fatalf("%v: %v", extra, err)
+		}
+	}
+	for _, c := range []struct {
+		extra []string
+		want  string
+	}{
+		{[]string{"--sampler", "heun"}, "ddpm, ddim"},
+		{[]string{"--eta", "0.5"}, "eta"},
+		{[]string{"--sampler", "ddim", "--eta", "2"}, "eta"},
+	} {
+		out := filepath.Join(dir, "bad.npy")
+		args := append([]string{"sample", "--run", run, "--n", "2", "--steps", "4", "--out", out, "--quiet"}, c.extra...)
+		if _, errOut, code := runCLI(args...); code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %q (want 2 and %q)", c.extra, code, errOut, c.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%v: wrote %s", c.extra, out)
+		}
+	}
 }

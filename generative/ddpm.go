@@ -37,7 +37,23 @@ type DDPMConfig struct {
 	// resolution at the highest noise and the coarsest graph near the data (docs/REFERENCE.md §1).
 	// Off by default: t = 0 is noise, t = 1 data, as everywhere else in the project.
 	ReferenceOrientation bool `json:"reference_orientation"`
+	// Sampler is the reverse step of sampling: "" or "ddpm" (ancestral DDPM, the paper's) or
+	// "ddim" (Song et al., 2021, with noise scale Eta; Eta = 0 is deterministic). Both take
+	// their steps over the same SamplingSteps indices.
+	Sampler DDPMSampler `json:"sampler,omitempty"`
+	// Eta is DDIM's noise scale η in [0, 1]: σ = η sqrt(β̃) of the step (η = 1 with all T
+	// steps is DDPM's sampler). Only with Sampler "ddim".
+	Eta float64 `json:"eta,omitempty"`
 }
+
+// DDPMSampler names the reverse step of DDPMConfig.Sampler.
+type DDPMSampler string
+
+// The reverse steps of a DDPM-trained network.
+const (
+	SamplerDDPM DDPMSampler = "ddpm"
+	SamplerDDIM DDPMSampler = "ddim"
+)
 
 // WithDefaults returns c with its zero fields set to the defaults.
 func (c DDPMConfig) WithDefaults() DDPMConfig {
@@ -76,6 +92,12 @@ func (c DDPMConfig) Validate() error {
 		return bad("clip_range", c.ClipRange, "finite, > 0")
 	case c.SamplingSteps < 1 || c.SamplingSteps > c.Timesteps:
 		return bad("sampling_steps", c.SamplingSteps, fmt.Sprintf("in [1, %d]", c.Timesteps))
+	case c.Sampler != "" && c.Sampler != SamplerDDPM && c.Sampler != SamplerDDIM:
+		return bad("sampler", fmt.Sprintf("%q", c.Sampler), fmt.Sprintf("%q or %q", SamplerDDPM, SamplerDDIM))
+	case !(c.Eta >= 0 && c.Eta <= 1):
+		return bad("eta", c.Eta, "in [0, 1]")
+	case c.Eta != 0 && c.Sampler != SamplerDDIM:
+		return bad("eta", c.Eta, fmt.Sprintf("0 unless sampler is %q", SamplerDDIM))
 	}
 	return nil
 }

@@ -31,6 +31,10 @@ type SampleState struct {
 	// Noise returns fresh standard normal noise for every entry of X, each sample's from its own
 	// stream; a step that needs none does not call it.
 	Noise func() []float64
+
+	// start and slope are a two-stage solver's memory within a step: the state at the step's
+	// start and its first velocity.
+	start, slope []float64
 }
 
 // NewDynamics returns the process p with its configuration (ddpm for diffusion, flow for flow
@@ -72,8 +76,8 @@ func (d *DDPM) Levels() []schedules.NoiseLevel {
 	return ts
 }
 
-// SampleStep takes the reverse step from SamplingIndices()[k] to the next index with fresh
-// noise and then resets the known entries; the last evaluation (index 0) leaves the samples as
+// SampleStep takes the reverse step (DDPM's, or DDIM's with Sampler "ddim") from
+// SamplingIndices()[k] to the next index with fresh noise and then resets the known entries; the last evaluation (index 0) leaves the samples as
 // they are (the reference's sampler).
 func (d *DDPM) SampleStep(st *SampleState, k int, out []float64) error {
 	idx := d.indices
@@ -83,7 +87,17 @@ func (d *DDPM) SampleStep(st *SampleState, k int, out []float64) error {
 	if k+1 == len(idx) {
 		return nil
 	}
-	if err := d.Step(st.X, st.X, out, idx[k], idx[k+1], st.Noise()); err != nil {
+	var err error
+	if d.cfg.Sampler == SamplerDDIM {
+		var z []float64
+		if d.cfg.Eta > 0 && idx[k] > 0 {
+			z = st.Noise()
+		}
+		err = d.DDIMStep(st.X, st.X, out, idx[k], idx[k+1], z)
+	} else {
+		err = d.Step(st.X, st.X, out, idx[k], idx[k+1], st.Noise())
+	}
+	if err != nil {
 		return err
 	}
 	if st.Cond != nil {
@@ -100,15 +114,62 @@ func (f *FlowMatching) TrainPair(xt, target, x1, eps []float64, t schedules.Nois
 	return f.Target(target, eps, x1)
 }
 
-// Levels returns Grid().
-func (f *FlowMatching) Levels() []schedules.NoiseLevel { return f.Grid() }
+// Levels returns the levels of the solver's evaluations: Grid() for Euler; t_i and
+// t_i + h/2 of each step for the midpoint rule; t_i and t_i + h for Heun's.
+func (f *FlowMatching) Levels() []schedules.NoiseLevel {
+	g := f.Grid()
+	if f.cfg.Solver.Evaluations() == 1 {
+		return g
+	}
+	second := f.StepSize()
+	if f.cfg.Solver == SolverMidpoint {
+		second /= 2
+	}
+	out := make([]schedules.NoiseLevel, 0, 2*len(g))
+	for _, t := range g {
+		out = append(out, t, schedules.NoiseLevel(min(float64(t)+second, 1)))
+	}
+	return out
+}
 
-// SampleStep masks the velocity of the known entries to 0 and takes one Euler step.
+// SampleStep masks the velocity of the known entries to 0 and advances the samples: one Euler
+// step; or, for the two-stage solvers, after a step's first evaluation the state at which the
+// second is made (x + h/2 v for the midpoint rule, x + h v for Heun's), and after the second
+// the step's end (x + h v₂, or x + h/2 (v₁ + v₂)).
 func (f *FlowMatching) SampleStep(st *SampleState, k int, out []float64) error {
 	if st.Cond != nil {
 		if err := st.Cond.MaskUpdate(out, st.First, st.Batch); err != nil {
 			return err
 		}
 	}
-	return f.Step(st.X, out)
+	if f.cfg.Solver.Evaluations() == 1 {
+		return f.Step(st.X, out)
+	}
+	if len(out) != len(st.X) {
+		return fmt.Errorf("generative: %s step: %d velocities for %d values: %w", f.cfg.Solver, len(out), len(st.X), ErrShape)
+	}
+	h := f.StepSize()
+	if k%2 == 0 {
+		st.start = append(st.start[:0], st.X...)
+		st.slope = append(st.slope[:0], out...)
+		c := h
+		if f.cfg.Solver == SolverMidpoint {
+			c = h / 2
+		}
+		for j := range st.X {
+			st.X[j] += c * out[j]
+		}
+		return nil
+	}
+	if len(st.start) != len(st.X) {
+		return fmt.Errorf("generative: %s step: second evaluation %d without a first: %w", f.cfg.Solver, k, ErrValue)
+	}
+	for j := range st.X {
+		if f.cfg.Solver == SolverMidpoint {
+			st.X[j] = st.start[j] + h*out[j]
+		} else {
+			st.X[j] = st.start[j] + h/2*(st.slope[j]+out[j])
+		}
+	}
+	return nil
 }

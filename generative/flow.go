@@ -16,6 +16,28 @@ type FlowConfig struct {
 	// 1/S), as the reference does (t = i/199 with step 1/200): its last evaluation is at t = 1
 	// and the grid does not match the step. Needs S ≥ 2.
 	ReferenceGrid bool `json:"reference_grid"`
+	// Solver integrates the sampling ODE over the S steps: "" or "euler" (the paper's: one
+	// evaluation per step), "midpoint" or "heun" (second order, two evaluations per step:
+	// 2S in all). ReferenceGrid needs Euler.
+	Solver FlowSolver `json:"solver,omitempty"`
+}
+
+// FlowSolver names the ODE solver of FlowConfig.Solver.
+type FlowSolver string
+
+// The solvers of the flow-matching sampler.
+const (
+	SolverEuler    FlowSolver = "euler"
+	SolverMidpoint FlowSolver = "midpoint"
+	SolverHeun     FlowSolver = "heun"
+)
+
+// Evaluations returns the network evaluations per step of the solver: 1 (Euler) or 2.
+func (s FlowSolver) Evaluations() int {
+	if s == SolverMidpoint || s == SolverHeun {
+		return 2
+	}
+	return 1
 }
 
 // WithDefaults returns c with its zero fields set to the defaults.
@@ -30,6 +52,15 @@ func (c FlowConfig) WithDefaults() FlowConfig {
 func (c FlowConfig) Validate() error {
 	if c.Steps < 1 || (c.ReferenceGrid && c.Steps < 2) {
 		return fmt.Errorf("generative: flow config steps = %d: %w (want ≥ 1, ≥ 2 with reference_grid)", c.Steps, ErrConfig)
+	}
+	switch c.Solver {
+	case "", SolverEuler:
+	case SolverMidpoint, SolverHeun:
+		if c.ReferenceGrid {
+			return fmt.Errorf("generative: flow config solver %q with reference_grid: %w (the reference's grid is Euler's)", c.Solver, ErrConfig)
+		}
+	default:
+		return fmt.Errorf("generative: flow config solver = %q: %w (want %q, %q or %q)", c.Solver, ErrConfig, SolverEuler, SolverMidpoint, SolverHeun)
 	}
 	return nil
 }
