@@ -20,6 +20,7 @@ func TestArchitecture_DependencyDirection(t *testing.T) {
 		"internal/atomicfile": {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/runlock":    {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/rng":        {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
+		"internal/lap":        {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/sgemm":      {"schedules", "engine", "ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"internal/plot":       {"engine", "ops", "layers", "models", "generative", "spec", "metrics", "datasets", "experiments"},
 		"engine":              {"ops", "layers", "graphs", "models", "generative", "spec", "metrics", "datasets", "experiments"},

@@ -40,6 +40,7 @@ func init() {
 			&cli.StringFlag{Name: "conv", Value: "gat", Usage: "message passing: gcn or gat"},
 			&cli.StringFlag{Name: "schedule", Value: "exp", Usage: "dmp schedule: exp, linear, log or relu"},
 			&cli.StringFlag{Name: "generative", Value: "diffusion", Usage: "diffusion or flow"},
+			&cli.StringFlag{Name: "coupling", Value: "independent", Usage: "pairing of data and noise in a training step: independent (the paper's) or ot (flow only: minibatch optimal transport, OT-CFM)"},
 			&cli.IntFlag{Name: "epochs", Value: 10, Usage: "passes over the training data"},
 			&cli.IntFlag{Name: "batch", Value: 128, Usage: "samples per training step"},
 			&cli.Float64Flag{Name: "lr", Value: 1e-4, Usage: "Adam learning rate (after a 10-step linear warm-up)"},
@@ -112,12 +113,21 @@ func trainAction(c *cli.Context) error {
 	if err := process.Validate(); err != nil {
 		return bad("--generative %q: want diffusion or flow", process)
 	}
+	coupling := generative.Coupling(c.String("coupling"))
+	switch {
+	case coupling != generative.CouplingIndependent && coupling != generative.CouplingOT:
+		return bad("--coupling %q: want %s or %s", coupling, generative.CouplingIndependent, generative.CouplingOT)
+	case coupling == generative.CouplingOT && process != generative.ProcessFlow:
+		return bad("--coupling ot needs --generative flow (it pairs the ends of straight paths)")
+	case coupling == generative.CouplingIndependent:
+		coupling = "" // the default, kept out of config.json as before the option existed
+	}
 	rs := spec.Run{
 		Task: task, Data: file, Positions: positions, Shape: generative.Shape{Nodes: n, Dim: d}, Graph: graph, Seed: c.Int64("seed"),
 		Model: models.DMPConfig{Arch: arch, Width: c.Int("width"), Layers: c.Int("layers"), Conv: conv},
 		Train: generative.TrainConfig{
 			Process: process, Epochs: c.Int("epochs"), BatchSize: c.Int("batch"),
-			LR: c.Float64("lr"), Seed: c.Int64("seed"), CheckpointEvery: c.Int("checkpoint-every"),
+			LR: c.Float64("lr"), Seed: c.Int64("seed"), CheckpointEvery: c.Int("checkpoint-every"), Coupling: coupling,
 		},
 	}.WithDefaults()
 	run := c.String("run")

@@ -126,22 +126,11 @@ func TestTrain_Arch(t *testing.T) {
 		return append([]string{"train", "--data", data, "--run", run, "--generative", "flow", "--epochs", "1", "--batch", "4",
 			"--width", "4", "--layers", "1", "--k", "3", "--checkpoint-every", "1", "--quiet"}, extra...)
 	}
-	readConfig := func(run string) map[string]any {
-		b, err := os.ReadFile(filepath.Join(run, "config.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
 	ref := filepath.Join(dir, "ref")
 	if out, errOut, code := runCLI(args(ref)...); code != 0 {
 		t.Fatalf("train exited %d: %s %s", code, out, errOut)
 	}
-	if arch := readConfig(ref)["model"].(map[string]any)["arch"]; arch != "reference" {
+	if arch := readConfig(t, ref)["model"].(map[string]any)["arch"]; arch != "reference" {
 		t.Fatalf("default run records arch %v, want reference", arch)
 	}
 
@@ -149,7 +138,7 @@ func TestTrain_Arch(t *testing.T) {
 	if out, errOut, code := runCLI(args(old, "--arch", "ncgn")...); code != 0 {
 		t.Fatalf("train exited %d: %s %s", code, out, errOut)
 	}
-	cfg := readConfig(old)
+	cfg := readConfig(t, old)
 	delete(cfg["model"].(map[string]any), "arch") // as written before the field existed
 	b, _ := json.Marshal(cfg)
 	if err := os.WriteFile(filepath.Join(old, "config.json"), b, 0o644); err != nil {
@@ -357,4 +346,47 @@ func TestSample_Samplers(t *testing.T) {
 			t.Errorf("%v: wrote %s", c.extra, out)
 		}
 	}
+}
+
+// TestTrainSample_OTCouplingAndHeun trains flow matching with the OT coupling (kept in
+// config.json) and samples it with Heun's solver; DDIM on a flow run, OT with diffusion and an
+// unknown coupling are usage errors.
+func TestTrainSample_OTCouplingAndHeun(t *testing.T) {
+	dir, data := tinyCloudsFile(t)
+	run := filepath.Join(dir, "run")
+	args := []string{"train", "--data", data, "--run", run, "--generative", "flow", "--coupling", "ot", "--epochs", "1", "--batch", "2",
+		"--width", "4", "--layers", "1", "--k", "2", "--quiet"}
+	if o, errOut, code := runCLI(args...); code != 0 {
+		t.Fatalf("train exited %d: %s %s", code, o, errOut)
+	}
+	if cfg := readConfig(t, run); cfg["train"].(map[string]any)["coupling"] != "ot" {
+		t.Fatalf("config.json train = %v, want coupling ot", cfg["train"])
+	}
+	out := filepath.Join(dir, "s.npy")
+	if o, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--steps", "3", "--sampler", "heun", "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("sample --sampler heun exited %d: %s %s", code, o, errOut)
+	}
+	if _, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--sampler", "ddim", "--out", out, "--quiet"); code != 2 || !strings.Contains(errOut, "euler, midpoint, heun") {
+		t.Errorf("ddim on a flow run: exit %d, %q", code, errOut)
+	}
+	for _, bad := range [][]string{{"--generative", "diffusion", "--coupling", "ot"}, {"--generative", "flow", "--coupling", "sinkhorn"}} {
+		a := append([]string{"train", "--data", data, "--run", filepath.Join(dir, "bad"), "--epochs", "1", "--quiet"}, bad...)
+		if _, errOut, code := runCLI(a...); code != 2 || !strings.Contains(errOut, "--coupling") {
+			t.Errorf("%v: exit %d, %q", bad, code, errOut)
+		}
+	}
+}
+
+// readConfig returns a run folder's config.json as generic JSON.
+func readConfig(t *testing.T, run string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(run, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

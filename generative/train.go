@@ -279,6 +279,11 @@ func (tr *Trainer) trainStep(k int, idx []int, data [][]float64) (StepReport, er
 	for i := range noise {
 		noise[i] = rng.NormFloat64()
 	}
+	if tr.cfg.Coupling == CouplingOT {
+		if err := coupleOT(noise, idx, data, n); err != nil {
+			return rep, fmt.Errorf("generative: step %d: %w", k+1, err)
+		}
+	}
 	xt := make([]float64, B*n)
 	target := make([]float64, B*n)
 	for b, j := range idx {

@@ -61,6 +61,10 @@ type TrainConfig struct {
 	// [0, 1] evenly (lower-variance loss; the scaling benchmark uses it so that small batches
 	// cost what a large one costs on average).
 	Levels LevelRule `json:"levels,omitempty"`
+	// Coupling pairs each step's data with its noise: "" or "independent" (as drawn: the
+	// paper's) or "ot" (flow matching only: minibatch optimal transport, OT-CFM of Tong et al.
+	// 2024, the exact assignment within the batch of least total squared distance).
+	Coupling Coupling `json:"coupling,omitempty"`
 	// CheckpointEvery writes a checkpoint every that many steps (and always at the end);
 	// 0 means only at the end. KeepCheckpoints is how many checkpoint folders stay on disk
 	// (default 1, the latest; negative keeps all).
@@ -118,6 +122,10 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("generative: train config epochs = %d, steps = %d: %w (set exactly one, > 0)", c.Epochs, c.Steps, ErrConfig)
 	case c.BatchSize < 1:
 		return bad("batch_size", c.BatchSize, "≥ 1")
+	case c.Coupling != "" && c.Coupling != CouplingIndependent && c.Coupling != CouplingOT:
+		return bad("coupling", fmt.Sprintf("%q", c.Coupling), fmt.Sprintf("%q or %q", CouplingIndependent, CouplingOT))
+	case c.Coupling == CouplingOT && c.Process != ProcessFlow:
+		return bad("coupling", fmt.Sprintf("%q", c.Coupling), fmt.Sprintf("%q with process %q (OT pairs noise and data of a straight path)", CouplingIndependent, c.Process))
 	case !(c.ClipNorm >= 0) || math.IsInf(c.ClipNorm, 0):
 		return bad("clip_norm", c.ClipNorm, "finite, ≥ 0 (0 = off)")
 	case c.CheckpointEvery < 0:

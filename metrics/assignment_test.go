@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ncgn/ncgn/internal/lap"
 )
 
 // tolExact is the tolerance, relative to the scale of the costs, for totals that must agree
@@ -103,9 +105,9 @@ func TestAssignment_BruteForce(t *testing.T) {
 						t.Errorf("total = %.17g, brute force = %.17g", total, want)
 					}
 					// The augmentation alone, without the Jonker-Volgenant initialisation.
-					plain := lapSolver{plain: true}
+					plain := lap.Solver{Plain: true}
 					pm := make([]int, n)
-					pt, err := plain.solve(cost, n, pm)
+					pt, err := plain.Solve(cost, n, pm)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -232,9 +234,9 @@ func TestAssignment_InitialisationAgrees(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkPermutation(t, cost, n, match, total)
-			plain := lapSolver{plain: true}
+			plain := lap.Solver{Plain: true}
 			pm := make([]int, n)
-			want, err := plain.solve(cost, n, pm)
+			want, err := plain.Solve(cost, n, pm)
 			if err != nil {
 				t.Fatal(err)
 			}

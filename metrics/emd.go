@@ -3,6 +3,8 @@ package metrics
 import (
 	"fmt"
 	"math"
+
+	"github.com/ncgn/ncgn/internal/lap"
 )
 
 // EMD returns the exact Earth Mover's distance between two point clouds of n points each in
@@ -43,7 +45,7 @@ func EMD(x, y [][]float64) (float64, error) {
 type emdWork struct {
 	cost  []float64
 	match []int
-	lap   lapSolver
+	lap   lap.Solver
 }
 
 // emd is EMD on validated clouds with equal n and d; errors carry no package prefix.
@@ -65,9 +67,9 @@ func (w *emdWork) emd(x, y flatCloud) (float64, error) {
 			return 0, fmt.Errorf("distance between points %d and %d overflows: %w", k/n, k%n, ErrValue)
 		}
 	}
-	total, err := w.lap.solve(cost, n, match)
+	total, err := w.lap.Solve(cost, n, match)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("%v: %w", err, ErrValue)
 	}
 	return total / float64(n), nil
 }

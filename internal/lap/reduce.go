@@ -1,4 +1,4 @@
-package metrics
+package lap
 
 import "math"
 
@@ -16,7 +16,7 @@ import "math"
 // they are to be augmented. Every step keeps these invariants, so the cap on the augmenting
 // row reduction's work (a guard against its long chains on near-tied costs) never affects
 // the result, only how much is left to the augmentation.
-func (s *lapSolver) reduce(cost []float64, n int) []int {
+func (s *Solver) reduce(cost []float64, n int) []int {
 	u, v, col4row, row4col := s.u, s.v, s.col4row, s.row4col
 	colMin, argMin, matches := s.dist, s.path, s.remaining // borrowed work buffers
 	// Column reduction: v[j] = min_i cost[i,j] (lowest row on ties), scanning rows for cache
