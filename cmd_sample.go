@@ -20,7 +20,8 @@ func init() {
 			&cli.IntFlag{Name: "n", Usage: "number of samples", Required: true, DefaultText: "none, required"},
 			&cli.StringFlag{Name: "out", Usage: "samples `FILE.npy`, shape (n, nodes, d) (required)", Required: true},
 			&cli.IntFlag{Name: "steps", Usage: "sampling steps (0 = the process's default: 1000 DDPM, 200 Euler); midpoint and heun make 2 network evaluations per step"},
-			&cli.StringFlag{Name: "sampler", Usage: "sampler `NAME`: ddpm (default, respaced to --steps) or ddim for diffusion; euler (default), midpoint or heun for flow matching"},
+			&cli.StringFlag{Name: "sampler", Usage: "sampler `NAME`: ddpm (default, respaced to --steps) or ddim for diffusion; euler (default), midpoint, heun or dopri5 (adaptive) for flow matching"},
+			&cli.Float64Flag{Name: "tolerance", Usage: "dopri5's relative and absolute error per step (default 1e-3); --steps sets its first step"},
 			&cli.Float64Flag{Name: "eta", Usage: "DDIM's noise scale in [0, 1] (0: deterministic; 1 with all steps: DDPM's sampler)"},
 			&cli.IntFlag{Name: "batch", Value: 128, Usage: "samples per network call"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the initial noise and of every sampling draw"},
@@ -60,8 +61,8 @@ func sampleAction(c *cli.Context) error {
 		sc.DDPM.SamplingSteps = s
 		sc.Flow.Steps = s
 	}
-	if sc, err = sc.WithSampler(c.String("sampler"), c.Float64("eta")); err != nil {
-		return cli.Exit("ncgn sample: --sampler/--eta: "+err.Error(), 2)
+	if sc, err = sc.WithSampler(c.String("sampler"), c.Float64("eta"), c.Float64("tolerance")); err != nil {
+		return cli.Exit("ncgn sample: --sampler/--eta/--tolerance: "+err.Error(), 2)
 	}
 	if err := sc.WithDefaults().Validate(); err != nil {
 		return cli.Exit("ncgn sample: --sampler/--eta/--steps: "+err.Error(), 2)
@@ -69,6 +70,8 @@ func sampleAction(c *cli.Context) error {
 	if !c.Bool("quiet") {
 		sc.Progress = c.App.ErrWriter
 	}
+	var nfe float64
+	sc.NFE = &nfe
 	samples, err := generative.Sample(context.Background(), model.Denoiser, rs.Shape, sc)
 	if err != nil {
 		return fail("%v", err)
@@ -83,6 +86,6 @@ func sampleAction(c *cli.Context) error {
 	if err := datasets.WriteNpy(c.String("out"), arr, "float32"); err != nil {
 		return fail("--out: %v", err)
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %d samples of %d x %d (EMA weights after %d steps) to %s\n", len(samples), rs.Shape.Nodes, rs.Shape.Dim, step, c.String("out"))
+	fmt.Fprintf(c.App.Writer, "wrote %d samples of %d x %d (EMA weights after %d steps; %.4g network evaluations per batch) to %s\n", len(samples), rs.Shape.Nodes, rs.Shape.Dim, step, nfe, c.String("out"))
 	return nil
 }

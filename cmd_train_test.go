@@ -349,7 +349,8 @@ func TestSample_Samplers(t *testing.T) {
 }
 
 // TestTrainSample_OTCouplingAndHeun trains flow matching with the OT coupling (kept in
-// config.json) and samples it with Heun's solver; DDIM on a flow run, OT with diffusion and an
+// config.json) and samples it with Heun's solver and adaptively (dopri5, reporting its
+// evaluations); DDIM on a flow run, OT with diffusion and an
 // unknown coupling are usage errors.
 func TestTrainSample_OTCouplingAndHeun(t *testing.T) {
 	dir, data := tinyCloudsFile(t)
@@ -366,7 +367,13 @@ func TestTrainSample_OTCouplingAndHeun(t *testing.T) {
 	if o, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--steps", "3", "--sampler", "heun", "--out", out, "--quiet"); code != 0 {
 		t.Fatalf("sample --sampler heun exited %d: %s %s", code, o, errOut)
 	}
-	if _, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--sampler", "ddim", "--out", out, "--quiet"); code != 2 || !strings.Contains(errOut, "euler, midpoint, heun") {
+	if o, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--steps", "2", "--sampler", "dopri5", "--tolerance", "1e-4", "--out", out, "--quiet"); code != 0 || !strings.Contains(o, "network evaluations per batch") {
+		t.Fatalf("sample --sampler dopri5 exited %d: %s %s", code, o, errOut)
+	}
+	if _, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--sampler", "heun", "--tolerance", "1e-4", "--out", out, "--quiet"); code != 2 || !strings.Contains(errOut, "tolerance") {
+		t.Errorf("--tolerance with heun: exit %d, %q", code, errOut)
+	}
+	if _, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--sampler", "ddim", "--out", out, "--quiet"); code != 2 || !strings.Contains(errOut, "euler, midpoint, heun, dopri5") {
 		t.Errorf("ddim on a flow run: exit %d, %q", code, errOut)
 	}
 	for _, bad := range [][]string{{"--generative", "diffusion", "--coupling", "ot"}, {"--generative", "flow", "--coupling", "sinkhorn"}} {

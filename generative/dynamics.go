@@ -35,6 +35,8 @@ type SampleState struct {
 	// start and slope are a two-stage solver's memory within a step: the state at the step's
 	// start and its first velocity.
 	start, slope []float64
+	// dopri is the adaptive solver's state (FlowConfig.Solver "dopri5").
+	dopri *dopriState
 }
 
 // NewDynamics returns the process p with its configuration (ddpm for diffusion, flow for flow
@@ -114,7 +116,8 @@ func (f *FlowMatching) TrainPair(xt, target, x1, eps []float64, t schedules.Nois
 	return f.Target(target, eps, x1)
 }
 
-// Levels returns the levels of the solver's evaluations: Grid() for Euler; t_i and
+// Levels returns the levels of the solver's evaluations: Grid() for Euler (and, as a nominal
+// list, for dopri5, whose levels Next gives as it goes); t_i and
 // t_i + h/2 of each step for the midpoint rule; t_i and t_i + h for Heun's.
 func (f *FlowMatching) Levels() []schedules.NoiseLevel {
 	g := f.Grid()
@@ -141,6 +144,9 @@ func (f *FlowMatching) SampleStep(st *SampleState, k int, out []float64) error {
 		if err := st.Cond.MaskUpdate(out, st.First, st.Batch); err != nil {
 			return err
 		}
+	}
+	if f.cfg.Solver == SolverDopri5 {
+		return f.dopriStep(st, out)
 	}
 	if f.cfg.Solver.Evaluations() == 1 {
 		return f.Step(st.X, out)

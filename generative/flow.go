@@ -20,6 +20,9 @@ type FlowConfig struct {
 	// evaluation per step), "midpoint" or "heun" (second order, two evaluations per step:
 	// 2S in all). ReferenceGrid needs Euler.
 	Solver FlowSolver `json:"solver,omitempty"`
+	// Tolerance is the relative and absolute local error per step of the dopri5 solver;
+	// default 1e-3.
+	Tolerance float64 `json:"tolerance,omitempty"`
 }
 
 // FlowSolver names the ODE solver of FlowConfig.Solver.
@@ -30,6 +33,10 @@ const (
 	SolverEuler    FlowSolver = "euler"
 	SolverMidpoint FlowSolver = "midpoint"
 	SolverHeun     FlowSolver = "heun"
+	// SolverDopri5 is the adaptive Dormand-Prince 5(4) method: Steps sets its first step
+	// (1/Steps), Tolerance its relative and absolute error per step, and the evaluations it
+	// makes depend on the samples.
+	SolverDopri5 FlowSolver = "dopri5"
 )
 
 // Evaluations returns the network evaluations per step of the solver: 1 (Euler) or 2.
@@ -45,6 +52,9 @@ func (c FlowConfig) WithDefaults() FlowConfig {
 	if c.Steps == 0 {
 		c.Steps = DefaultFlowSteps
 	}
+	if c.Tolerance == 0 && c.Solver == SolverDopri5 {
+		c.Tolerance = DefaultTolerance
+	}
 	return c
 }
 
@@ -55,12 +65,18 @@ func (c FlowConfig) Validate() error {
 	}
 	switch c.Solver {
 	case "", SolverEuler:
-	case SolverMidpoint, SolverHeun:
+	case SolverMidpoint, SolverHeun, SolverDopri5:
 		if c.ReferenceGrid {
 			return fmt.Errorf("generative: flow config solver %q with reference_grid: %w (the reference's grid is Euler's)", c.Solver, ErrConfig)
 		}
 	default:
-		return fmt.Errorf("generative: flow config solver = %q: %w (want %q, %q or %q)", c.Solver, ErrConfig, SolverEuler, SolverMidpoint, SolverHeun)
+		return fmt.Errorf("generative: flow config solver = %q: %w (want %q, %q, %q or %q)", c.Solver, ErrConfig, SolverEuler, SolverMidpoint, SolverHeun, SolverDopri5)
+	}
+	if c.Solver == SolverDopri5 && !(c.Tolerance > 0 && c.Tolerance < 1) {
+		return fmt.Errorf("generative: flow config tolerance = %v: %w (want in (0, 1))", c.Tolerance, ErrConfig)
+	}
+	if c.Solver != SolverDopri5 && c.Tolerance != 0 {
+		return fmt.Errorf("generative: flow config tolerance = %v with solver %q: %w (tolerance is dopri5's)", c.Tolerance, c.Solver, ErrConfig)
 	}
 	return nil
 }
@@ -78,7 +94,8 @@ func (c FlowConfig) Validate() error {
 //
 // (t_i = i/(S-1) with ReferenceGrid). It holds no parameters.
 type FlowMatching struct {
-	cfg FlowConfig
+	cfg    FlowConfig
+	levels []schedules.NoiseLevel // Levels(), computed once
 }
 
 // NewFlowMatching returns the process for cfg; zero fields take the defaults.
@@ -87,7 +104,9 @@ func NewFlowMatching(cfg FlowConfig) (*FlowMatching, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &FlowMatching{cfg: cfg}, nil
+	f := &FlowMatching{cfg: cfg}
+	f.levels = f.Levels()
+	return f, nil
 }
 
 // Config returns the configuration in use, defaults applied.

@@ -28,6 +28,9 @@ type SampleConfig struct {
 	// (it must be the EMA of den.Params()). Nil samples with the parameters as they are, e.g.
 	// after loading a checkpoint's ema_params.bin.
 	EMA *optim.EMA `json:"-"`
+	// NFE, if set, receives the network evaluations per batch (their mean over the batches):
+	// the number of levels for the fixed-step samplers, what the adaptive solver needed for it.
+	NFE *float64 `json:"-"`
 	// Progress receives a progress bar over the network evaluations; nil shows none.
 	Progress io.Writer `json:"-"`
 }
@@ -103,19 +106,27 @@ func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [
 	steps := len(sp.levels)
 	b := newBar(cfg.Progress, nb*steps, 0, "sample "+string(cfg.Process))
 	defer b.finish()
+	var evals, batches int
+	defer func() {
+		if cfg.NFE != nil && batches > 0 {
+			*cfg.NFE = float64(evals) / float64(batches)
+		}
+	}()
 	for first := 0; first < cfg.Count; first += cfg.BatchSize {
+		batches++
 		bs, err := sp.Batch(first, min(cfg.BatchSize, cfg.Count-first))
 		if err != nil {
 			return nil, err
 		}
-		for k := range steps {
+		for k := 0; bs.More(k); k++ {
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("generative: sampling interrupted at sample %d, step %d: %w", first, k+1, err)
 			}
 			if _, err := bs.Step(k); err != nil {
 				return nil, err
 			}
-			b.set((first/cfg.BatchSize)*steps+k+1, "sample "+string(cfg.Process))
+			b.set((first/cfg.BatchSize)*steps+min(k+1, steps), "sample "+string(cfg.Process))
+			evals++
 		}
 		copy(flat[first*s.Size():], bs.st.X)
 	}
@@ -211,15 +222,34 @@ func (bs *SampleBatch) noise() []float64 {
 	return bs.z
 }
 
+// level returns the level of evaluation k of the batch: Sampler.Levels()[k], or the adaptive
+// solver's next level; false when the batch is done.
+func (bs *SampleBatch) level(k int) (schedules.NoiseLevel, bool) {
+	if a, ok := bs.sp.dyn.(adaptive); ok {
+		return a.Next(&bs.st, k)
+	}
+	if k >= 0 && k < len(bs.sp.levels) {
+		return bs.sp.levels[k], true
+	}
+	return 0, false
+}
+
+// More reports whether the batch has an evaluation k to make (k < len(Levels()) for the
+// fixed-step samplers; for an adaptive one, until it reaches the end).
+func (bs *SampleBatch) More(k int) bool {
+	_, ok := bs.level(k)
+	return ok
+}
+
 // Step runs the network evaluation k (0-based, of Sampler.Levels) on the batch and the update
 // that follows it, and reports the step's phases.
 func (bs *SampleBatch) Step(k int) (StepReport, error) {
 	var rep StepReport
 	sp := bs.sp
-	if k < 0 || k >= len(sp.levels) {
+	t, ok := bs.level(k)
+	if !ok {
 		return rep, fmt.Errorf("generative: sampling step %d of %d: %w", k+1, len(sp.levels), ErrConfig)
 	}
-	t := sp.levels[k]
 	for b := range bs.ts {
 		bs.ts[b] = t
 	}

@@ -1,6 +1,7 @@
 package generative
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -52,7 +53,7 @@ func runSampler(t *testing.T, den Denoiser, n, count int, cfg SampleConfig) (sta
 		t.Fatal(err)
 	}
 	start = append([]float64(nil), bs.State().X...)
-	for k := range sp.Levels() {
+	for k := 0; bs.More(k); k++ {
 		if _, err := bs.Step(k); err != nil {
 			t.Fatal(err)
 		}
@@ -195,4 +196,37 @@ func TestDDPM_RespacedConvergesInDistribution(t *testing.T) {
 		t.Errorf("5 steps: variance %.4f no further from %.4f than 1000 steps' %.4f", v5, wantVar, variance)
 	}
 	t.Logf("variance: 1000 steps %.4f, 5 steps %.4f, exact %.4f", variance, v5, wantVar)
+}
+
+// TestDopri5_MeetsItsTolerance integrates the exact velocity adaptively: the end point's error
+// (RMS over the values, the norm its controller uses) shrinks with the tolerance and stays
+// within a small multiple of it, the evaluations grow as the tolerance tightens, and Sample
+// reports them (1 + 6 per accepted or rejected step). The controller bounds each step's
+// local error, not the global one, so tolerances a factor 1000 apart are compared.
+func TestDopri5_MeetsItsTolerance(t *testing.T) {
+	den := newFuncDenoiser(t, Shape{Nodes: 16, Dim: 1}, gaussVelocity)
+	prevErr, prevNFE := math.Inf(1), 0.0
+	for _, tol := range []float64{1e-3, 1e-6, 1e-9} {
+		cfg := SampleConfig{Process: ProcessFlow, Seed: 3, Flow: FlowConfig{Steps: 4, Solver: SolverDopri5, Tolerance: tol}}
+		x0, x1 := runSampler(t, den, 16, 4, cfg)
+		var sum float64
+		for k := range x1 {
+			d := x1[k] - (gaussMu + gaussSD*x0[k])
+			sum += d * d
+		}
+		e := math.Sqrt(sum / float64(len(x1)))
+		var nfe float64
+		cfg.Count, cfg.NFE = 4, &nfe
+		if _, err := Sample(context.Background(), den, Shape{Nodes: 16, Dim: 1}, cfg); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("tolerance %g: RMS error %.3g, %g evaluations", tol, e, nfe)
+		if e > 50*tol || e >= prevErr {
+			t.Errorf("tolerance %g: RMS error %.3g (previous %.3g)", tol, e, prevErr)
+		}
+		if nfe <= prevNFE || int(nfe-1)%6 != 0 {
+			t.Errorf("tolerance %g: %g evaluations (previous %g; want 1 + 6 per step)", tol, nfe, prevNFE)
+		}
+		prevErr, prevNFE = e, nfe
+	}
 }
