@@ -39,6 +39,7 @@ type sampleKey struct {
 	Data          dataKey `json:"data"`
 	Timesteps     int     `json:"timesteps"`
 	SamplingSteps int     `json:"sampling_steps"`
+	Sampler       string  `json:"sampler,omitempty"`
 	SamplingSeed  int64   `json:"sampling_seed"`
 	BootSeed      int64   `json:"bootstrap_seed"`
 	BootstrapReps int     `json:"bootstrap_reps"`
@@ -78,7 +79,7 @@ func (r *runner) cellKey(m Method, rep Seeds) (string, error) {
 		Cell   string    `json:"cell"`
 		Sample sampleKey `json:"sample"`
 		Model  string    `json:"model"`
-	}{m.Cell(r.ref), sampleKey{Code: r.code.Fingerprint, Data: r.dk, Timesteps: r.p.Timesteps, SamplingSteps: r.p.SamplingSteps,
+	}{m.Cell(r.ref), sampleKey{Code: r.code.Fingerprint, Data: r.dk, Timesteps: r.p.Timesteps, SamplingSteps: r.p.SamplingSteps, Sampler: string(r.p.Sampler),
 		SamplingSeed: rep.Sampling, BootSeed: rep.Boot, BootstrapReps: r.p.BootstrapReps, SetMetrics: r.p.SetMetrics, SetClouds: r.p.SetClouds, Replicate: rep.Replicate}, mk})
 }
 
@@ -259,6 +260,9 @@ func (r *runner) computeCell(ctx context.Context, m Method, rep Seeds) (CellReco
 		}
 		cfg := rs.SampleConfig(len(d.Test))
 		cfg.BatchSize, cfg.Seed, cfg.DDPM.SamplingSteps, cfg.Progress = r.p.SampleBatch, rep.Sampling, r.p.SamplingSteps, r.env.Progress
+		if cfg, err = cfg.WithSampler(string(r.p.Sampler), 0, 0); err != nil {
+			return CellRecord{}, fmt.Errorf("modelnet40: %w", err)
+		}
 		if gen, err = generative.Sample(ctx, model.Denoiser, rs.Shape, cfg); err != nil {
 			return CellRecord{}, fmt.Errorf("modelnet40: sampling %s: %w", ms.Name(), err)
 		}

@@ -11,6 +11,7 @@ import (
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/trained"
+	"github.com/ncgn/ncgn/generative"
 )
 
 // Name is the experiment's name on the command line and its output folder.
@@ -22,6 +23,7 @@ const (
 	OptOrientation = "orientation"
 	OrientPaper    = "paper"
 	OrientRef      = "reference"
+	OptSampler     = "sampler"
 )
 
 // Experiment returns the registry entry of this experiment.
@@ -58,6 +60,8 @@ func Experiment() experiments.Experiment {
 				Values: []string{string(SelectReference), string(SelectBalanced)}, Default: string(SelectReference)},
 			{Name: OptOrientation, Usage: "diffusion time of every network: paper (t = 0 noise, coarse graphs at high noise) or reference (the reference code's inverted time, docs/REFERENCE.md §1)",
 				Values: []string{OrientPaper, OrientRef}, Default: OrientPaper},
+			{Name: OptSampler, Usage: "reverse step of sampling, over the preset's sampling steps: ddpm (the paper's) or ddim (deterministic, η = 0)",
+				Values: []string{string(generative.SamplerDDPM), string(generative.SamplerDDIM)}, Default: string(generative.SamplerDDPM)},
 		},
 	}
 }
@@ -110,9 +114,17 @@ func Run(ctx context.Context, env experiments.Env) error {
 	if p, err = p.WithSelection(Selection(sel)); err != nil {
 		return err
 	}
+	sampler, err := e.Option(env, OptSampler)
+	if err != nil {
+		return err
+	}
 	ref := orient == OrientRef
 	dir := env.OutDir
 	var variant []string
+	if sampler != string(generative.SamplerDDPM) {
+		p.Sampler = generative.DDPMSampler(sampler)
+		variant = append(variant, "sampler-"+sampler)
+	}
 	if sel != string(SelectReference) {
 		variant = append(variant, "selection-"+sel)
 	}

@@ -387,3 +387,30 @@ func TestBootstrapMMD(t *testing.T) {
 		t.Errorf("one resample: %v, want none", b)
 	}
 }
+
+// TestRun_SamplerOption samples with DDIM (--sampler ddim): the tables go to their own folder,
+// say which sampler made them, and the cell's key differs from DDPM's.
+func TestRun_SamplerOption(t *testing.T) {
+	if _, err := os.Stat(sharedData); err != nil {
+		t.Skipf("%s absent (see ../shared/data/README.md): %v", sharedData, err)
+	}
+	out := filepath.Join(t.TempDir(), Name)
+	log := &logWriter{}
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Commit: "test", Data: sharedData, Log: log,
+		Only: []string{"table1/gat-dmp"}, Options: map[string]string{OptSampler: "ddim"},
+		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	t1 := readTable(t, filepath.Join(out, "sampler-ddim", "table1.json"))
+	if c := t1.Cell("gat", "dmp"); c == nil || !(c.Values[KeyW2] > 0) {
+		t.Errorf("DMP GAT cell under DDIM: %v", c)
+	}
+	if !strings.Contains(strings.Join(t1.Notes, " "), "DDIM") {
+		t.Errorf("notes do not name DDIM: %q", t1.Notes)
+	}
+	env.Options = map[string]string{OptSampler: "heun"}
+	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrConfig) || !strings.Contains(err.Error(), "sampler") {
+		t.Errorf("heun for a DDPM experiment: %v, want ErrConfig naming the option", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/generative"
 )
 
 // Selection says which test clouds a run scores against.
@@ -54,6 +55,8 @@ type Preset struct {
 	Timesteps     int `json:"timesteps"`
 	SamplingSteps int `json:"sampling_steps"`
 	SampleBatch   int `json:"sample_batch"`
+	// Sampler is the reverse step: "" (DDPM, the paper's) or "ddim" (η = 0; --sampler ddim).
+	Sampler generative.DDPMSampler `json:"sampler,omitempty"`
 
 	// BootstrapReps is the number of resamples of the test clouds on which each cell's W2 is
 	// also computed (the same resamples for every method and seed); 0 computes none.
@@ -162,6 +165,8 @@ func (p Preset) Validate() error {
 		return bad("set_clouds", p.SetClouds)
 	case p.Pictures < 0:
 		return bad("pictures", p.Pictures)
+	case p.Sampler != "" && p.Sampler != generative.SamplerDDPM && p.Sampler != generative.SamplerDDIM:
+		return bad("sampler", p.Sampler)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/generative"
 	"github.com/ncgn/ncgn/graphs"
 	"github.com/ncgn/ncgn/schedules"
 )
@@ -211,12 +212,16 @@ func (r *runner) notes(which string) []string {
 	if r.ref {
 		orient = "the reference code's inverted orientation (docs/REFERENCE.md §1: full resolution at the highest noise, the coarsest graph near the data)"
 	}
+	sampler := "DDPM"
+	if p.Sampler == generative.SamplerDDIM {
+		sampler = "DDIM (η = 0, the named option --sampler ddim; the paper samples with DDPM)"
+	}
 	notes := []string{
 		fmt.Sprintf("Protocol: one network per cell, the reference architecture (width %d, %d layers, k = %d; DMP with the reference's float voxels per dimension), "+
 			"trained with DDPM (T = %d, linear betas 1e-4..0.02, ε prediction, x0 clipped to [-1, 1]) in %s, %s at batch %d, Adam lr %g, warm-up %d steps, EMA %g, "+
 			"training clouds in their stored (class) order as the reference's loaders give them; it generates as many clouds as there are test clouds "+
-			"with its EMA weights in %d DDPM steps (evenly spaced over the %d indices). The paper: 9843 training clouds, 300 epochs at batch 128, lr 1e-4, 1000 sampling steps, 2232 test clouds.",
-			p.Width, p.Layers, p.K, p.Timesteps, orient, train, p.BatchSize, p.LR, p.Warmup, p.EMADecay, p.SamplingSteps, p.Timesteps),
+			"with its EMA weights in %d %s steps (evenly spaced over the %d indices). The paper: 9843 training clouds, 300 epochs at batch 128, lr 1e-4, 1000 sampling steps, 2232 test clouds.",
+			p.Width, p.Layers, p.K, p.Timesteps, orient, train, p.BatchSize, p.LR, p.Warmup, p.EMADecay, p.SamplingSteps, sampler, p.Timesteps),
 		"Random: every coordinate drawn from N(0, 1), the DDPM prior (zero denoising steps); this is what gives the paper's 8.624 (the same number for GCN and GAT). One cell, shown in both rows.",
 		"Clouds are scored as they are: test clouds centred at their mean and scaled so that their largest |coordinate| is 0.25 (the reference's normalisation), generated clouds as the network produced them (not normalised again). Set metrics follow PointFlow's definitions computed exactly (docs/metrics.md).",
 		"Each cell: ours (paper); ours is the mean over training seeds ± the half-width of its 95 % Student-t interval (n = seeds). A comparison is resolved when the 95 % interval of the paired difference (over seeds and bootstrap resamples of the test clouds) excludes 0; only resolved comparisons are read as orderings.",
