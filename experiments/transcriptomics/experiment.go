@@ -10,6 +10,7 @@ import (
 
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/trained"
+	"github.com/ncgn/ncgn/generative"
 )
 
 // Name is the experiment's name on the command line and its output folder.
@@ -50,8 +51,15 @@ func Experiment() experiments.Experiment {
 		},
 		Package: "github.com/ncgn/ncgn/experiments/transcriptomics",
 		Run:     Run,
+		Options: []experiments.Option{
+			{Name: OptSampler, Usage: "ODE solver of sampling over the preset's steps: euler (the paper's), midpoint, heun (2 evaluations per step) or dopri5 (adaptive, tolerance 1e-3, first step 1/steps)",
+				Values: generative.Samplers(generative.ProcessFlow), Default: string(generative.SolverEuler)},
+		},
 	}
 }
+
+// OptSampler names the sampler option; a non-default value writes under OUT/sampler-NAME.
+const OptSampler = "sampler"
 
 // runner carries the state of one run: the preset, the seeds, the cache, and the data and
 // networks, made when first needed.
@@ -81,6 +89,14 @@ func Run(ctx context.Context, env experiments.Env) error {
 	p, err := PresetFor(env.Scale)
 	if err != nil {
 		return err
+	}
+	sampler, err := Experiment().Option(env, OptSampler)
+	if err != nil {
+		return err
+	}
+	if sampler != string(generative.SolverEuler) {
+		p.Solver = generative.FlowSolver(sampler)
+		env.OutDir = filepath.Join(env.OutDir, "sampler-"+sampler)
 	}
 	selected, err := experiments.Select(CellNames(p), env.Only)
 	if err != nil {

@@ -211,3 +211,25 @@ func TestRun_SeedsAndCodeStates(t *testing.T) {
 		t.Errorf("changed code: cell computed at %q, want commit-two", c.Commit)
 	}
 }
+
+// TestRun_SamplerOption samples with Heun's solver (--sampler heun): the tables go to their
+// own folder and say which solver made them; a DDPM sampler is refused naming the option.
+func TestRun_SamplerOption(t *testing.T) {
+	out := filepath.Join(t.TempDir(), Name)
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Commit: "test",
+		Only: []string{"table3/unconditional/dmp-gat"}, Options: map[string]string{OptSampler: "heun"}}
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	t3 := readTable(t, filepath.Join(out, "sampler-heun", "table3.json"))
+	if c := t3.Cell("unconditional", "dmp-gat"); c == nil || !(c.Values["w2"] > 0) {
+		t.Errorf("DMP GAT cell under Heun: %v", c)
+	}
+	if !strings.Contains(strings.Join(t3.Notes, " "), "heun") {
+		t.Errorf("notes do not name the solver: %q", t3.Notes)
+	}
+	env.Options = map[string]string{OptSampler: "ddim"}
+	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrConfig) || !strings.Contains(err.Error(), "sampler") {
+		t.Errorf("ddim for a flow experiment: %v, want ErrConfig naming the option", err)
+	}
+}

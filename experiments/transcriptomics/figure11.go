@@ -97,8 +97,8 @@ func (r *runner) figure11Caption(t3 *experiments.Table) string {
 		train = plural(p.Fig11Epochs, "epoch")
 	}
 	s := fmt.Sprintf("Preset %s: GCN networks of width %d with %v message-passing layers, each trained for %s at batch %d on %d graphs "+
-		"(the paper: 2 to 64 layers, 300 epochs on 10000 graphs); %d Euler steps; W2 of %d unconditional samples against the %d test graphs.",
-		p.Scale, p.Width, p.Fig11Layers, train, p.BatchSize, p.TrainSamples, p.EulerSteps, p.TestSamples, p.TestSamples)
+		"(the paper: 2 to 64 layers, 300 epochs on 10000 graphs); %d %s steps; W2 of %d unconditional samples against the %d test graphs.",
+		p.Scale, p.Width, p.Fig11Layers, train, p.BatchSize, p.TrainSamples, p.EulerSteps, solverName(p.Solver), p.TestSamples, p.TestSamples)
 	rnd := randomW2(t3)
 	if !math.IsNaN(rnd) {
 		s += fmt.Sprintf(" Random (N(0, 1)) W2 = %.3f (the paper: %.3f), off the plot's scale", rnd, PaperFigure11Random)
@@ -175,9 +175,9 @@ func (r *runner) writeFigure11(t3 *experiments.Table) (bool, error) {
 // trainingLine summarises Figure 11's training for the plot's caption.
 func trainingLine(p Preset) string {
 	if p.Fig11Epochs > 0 {
-		return fmt.Sprintf("%s on %d graphs, %d Euler steps, %d test graphs", plural(p.Fig11Epochs, "epoch"), p.TrainSamples, p.EulerSteps, p.TestSamples)
+		return fmt.Sprintf("%s on %d graphs, %d %s steps, %d test graphs", plural(p.Fig11Epochs, "epoch"), p.TrainSamples, p.EulerSteps, solverName(p.Solver), p.TestSamples)
 	}
-	return fmt.Sprintf("%s (batch %d) on %d graphs, %d Euler steps, %d test graphs", plural(p.Fig11Steps, "step"), p.BatchSize, p.TrainSamples, p.EulerSteps, p.TestSamples)
+	return fmt.Sprintf("%s (batch %d) on %d graphs, %d %s steps, %d test graphs", plural(p.Fig11Steps, "step"), p.BatchSize, p.TrainSamples, p.EulerSteps, solverName(p.Solver), p.TestSamples)
 }
 
 // plural returns "1 step" or "n steps".

@@ -88,6 +88,9 @@ func (r *runner) generateTask(ctx context.Context, net *models.DMP, ms ModelSpec
 	cfg := rs.SampleConfig(len(truth))
 	cfg.BatchSize, cfg.Seed, cfg.Flow.Steps = r.p.SampleBatch, rep.Sampling+int64(task), r.p.EulerSteps
 	cfg.Condition, cfg.Progress = cond, r.env.Progress
+	if cfg, err = cfg.WithSampler(string(r.p.Solver), 0, 0); err != nil {
+		return nil, nil, nil, fmt.Errorf("transcriptomics: %w", err)
+	}
 	gen, err = generative.Sample(ctx, model.Denoiser, rs.Shape, cfg)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s, task %q: %w", ms.Name(), task.Name(), err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/generative"
 )
 
 // Preset holds every size and hyper-parameter of one scale of the experiment, in one place.
@@ -34,8 +35,11 @@ type Preset struct {
 	EMADecay  float64 `json:"ema_decay"`
 
 	// Sampling: Euler steps of the flow (the reference: 200) and samples per network call.
-	EulerSteps  int `json:"euler_steps"`
-	SampleBatch int `json:"sample_batch"`
+	EulerSteps int `json:"euler_steps"`
+	// Solver integrates the sampling ODE over EulerSteps steps: "" (Euler, the paper's) or a
+	// named option (--sampler midpoint|heun|dopri5).
+	Solver      generative.FlowSolver `json:"solver,omitempty"`
+	SampleBatch int                   `json:"sample_batch"`
 
 	// BootstrapReps is the number of resamples of the test samples on which each cell's W2 is
 	// also computed (the same resamples for every method and seed of a task, so that two

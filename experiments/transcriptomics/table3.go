@@ -9,6 +9,7 @@ import (
 	st "github.com/ncgn/ncgn/datasets/transcriptomics"
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/stats"
+	"github.com/ncgn/ncgn/generative"
 	"github.com/ncgn/ncgn/graphs"
 	"github.com/ncgn/ncgn/metrics"
 	"github.com/ncgn/ncgn/models"
@@ -87,6 +88,7 @@ type sampleKey struct {
 	FloorSamples  int    `json:"floor_samples"`
 	FloorSeed     int64  `json:"floor_seed"`
 	EulerSteps    int    `json:"euler_steps"`
+	Solver        string `json:"solver,omitempty"`
 	SamplingSeed  int64  `json:"sampling_seed"`
 	Replicate     int    `json:"replicate"`
 	BootstrapReps int    `json:"bootstrap_reps"`
@@ -95,7 +97,7 @@ type sampleKey struct {
 func (r *runner) sampleKey(rep Seeds) sampleKey {
 	return sampleKey{Code: r.code.Fingerprint, TrainSamples: r.p.TrainSamples, TrainSeed: r.seeds.Train,
 		TestSamples: r.p.TestSamples, TestSeed: r.seeds.Test, Knockout: r.p.KnockoutSamples, KnockoutSeed: r.seeds.Knockout,
-		FloorSamples: r.p.FloorSamples, FloorSeed: r.seeds.Floor, EulerSteps: r.p.EulerSteps, SamplingSeed: rep.Sampling,
+		FloorSamples: r.p.FloorSamples, FloorSeed: r.seeds.Floor, EulerSteps: r.p.EulerSteps, Solver: string(r.p.Solver), SamplingSeed: rep.Sampling,
 		Replicate: rep.Replicate, BootstrapReps: r.p.BootstrapReps}
 }
 
@@ -573,11 +575,11 @@ func (r *runner) table3Notes(floor CellRecord, haveFloor bool, trained map[strin
 	notes := []string{
 		fmt.Sprintf("Protocol: one network per (graph, layer), trained once, unconditionally, with σ = 0 flow matching "+
 			"(%s at batch %d, Adam lr %g, warm-up %d steps, EMA %g; width %d, %d layers, k = %d, DMP with the exp schedule), "+
-			"generates every task on the 96-node test graphs with its EMA weights and %d Euler steps; conditional tasks by "+
+			"generates every task on the 96-node test graphs with its EMA weights and %d %s steps; conditional tasks by "+
 			"replacement (known entries fixed to their normalised test values, velocity masked). Generated sample j is conditioned "+
 			"on test sample j (gene knockout: knockout sample j, the gene held at the normalised value of raw 0). "+
 			"The paper: 10000 training graphs, 300 epochs at batch 128, 200 Euler steps, 2000 test graphs.",
-			train, p.BatchSize, p.LR, p.Warmup, p.EMADecay, p.Width, p.Layers, p.K, p.EulerSteps),
+			train, p.BatchSize, p.LR, p.Warmup, p.EMADecay, p.Width, p.Layers, p.K, p.EulerSteps, solverName(p.Solver)),
 		"Random: every generated entry drawn from N(0, 1), the flow's source distribution (zero Euler steps), known entries " +
 			"replaced as for the networks (N(0, 1) noise, not uniform values, is what comes close to the paper's random column).",
 		"The paper's conditional rows are inflated by a defect of the reference's test script, which writes raw, un-normalised " +
@@ -606,4 +608,12 @@ func (r *runner) table3Notes(floor CellRecord, haveFloor bool, trained map[strin
 		notes = append(notes, "Training wall time per network: "+strings.Join(parts, "; ")+".")
 	}
 	return notes
+}
+
+// solverName names the sampling solver in the tables' notes.
+func solverName(s generative.FlowSolver) string {
+	if s == "" || s == generative.SolverEuler {
+		return "Euler"
+	}
+	return string(s) + " (the named option --sampler " + string(s) + "; the paper: Euler)"
 }
