@@ -19,6 +19,9 @@ import (
 type attentionOp struct {
 	engine.OpBase
 	seqs, tokens, heads int
+	// keys[i] lists the tokens query token i attends to (the same in every sequence and head);
+	// nil: every token of its sequence.
+	keys [][]int
 }
 
 // Attention returns multi-head self-attention of the rows of q, k and v, [seqs·tokens, D]
@@ -68,9 +71,9 @@ func (op *attentionOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	out := op.NewUninit(t[0], t[0].Shape()...)
 	switch od := out.Data().(type) {
 	case []float32:
-		attention(op.seqs, op.tokens, op.heads, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), nil, od, nil, nil, nil)
+		attention(op.seqs, op.tokens, op.heads, op.keys, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), nil, od, nil, nil, nil)
 	case []float64:
-		attention(op.seqs, op.tokens, op.heads, t[0].Data().([]float64), t[1].Data().([]float64), t[2].Data().([]float64), nil, od, nil, nil, nil)
+		attention(op.seqs, op.tokens, op.heads, op.keys, t[0].Data().([]float64), t[1].Data().([]float64), t[2].Data().([]float64), nil, od, nil, nil, nil)
 	default:
 		return nil, fmt.Errorf("ops: %s on %v: %w", op.String(), t[0].Dtype(), engine.ErrShape)
 	}
@@ -116,11 +119,11 @@ func (op *attentionGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	case []float32:
 		d := [3][]float32{}
 		d[op.which] = od
-		attention(f.seqs, f.tokens, f.heads, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), t[3].Data().([]float32), nil, d[0], d[1], d[2])
+		attention(f.seqs, f.tokens, f.heads, f.keys, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), t[3].Data().([]float32), nil, d[0], d[1], d[2])
 	case []float64:
 		d := [3][]float64{}
 		d[op.which] = od
-		attention(f.seqs, f.tokens, f.heads, t[0].Data().([]float64), t[1].Data().([]float64), t[2].Data().([]float64), t[3].Data().([]float64), nil, d[0], d[1], d[2])
+		attention(f.seqs, f.tokens, f.heads, f.keys, t[0].Data().([]float64), t[1].Data().([]float64), t[2].Data().([]float64), t[3].Data().([]float64), nil, d[0], d[1], d[2])
 	default:
 		return nil, fmt.Errorf("ops: %s on %v: %w", op.String(), t[0].Dtype(), engine.ErrShape)
 	}
@@ -134,15 +137,25 @@ func (op *attentionGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Nod
 }
 
 // attention computes, for every sequence and head, the attention weights P = softmax(Q Kᵀ/√d)
-// (float64) and then the output P V into out (when out is not nil) or, given the upstream
-// gradient g, the gradients dQ = dS K/√d, dK = dSᵀ Q/√d and dV = Pᵀ g with
-// dS = P ⊙ (g Vᵀ − rowsum(P ⊙ g Vᵀ)), each into its slice when not nil (accumulated: they
-// start at zero).
-func attention[T engine.Float](seqs, tokens, heads int, q, k, v, g, out, dq, dk, dv []T) {
+// (float64) over each query's keys (keys[i], or all tokens when keys is nil) and then the
+// output P V into out (when out is not nil) or, given the upstream gradient g, the gradients
+// dQ = dS K/√d, dK = dSᵀ Q/√d and dV = Pᵀ g with dS = P ⊙ (g Vᵀ − rowsum(P ⊙ g Vᵀ)), each
+// into its slice when not nil (accumulated: they start at zero).
+func attention[T engine.Float](seqs, tokens, heads int, keys [][]int, q, k, v, g, out, dq, dk, dv []T) {
 	D := len(q) / (seqs * tokens)
 	d := D / heads
 	scale := 1 / math.Sqrt(float64(d))
-	p := make([]float64, tokens*tokens)
+	all := make([]int, tokens)
+	for j := range all {
+		all[j] = j
+	}
+	keysOf := func(i int) []int {
+		if keys == nil {
+			return all
+		}
+		return keys[i]
+	}
+	p := make([]float64, tokens)
 	dp := make([]float64, tokens)
 	for s := range seqs {
 		base := s * tokens
@@ -150,56 +163,53 @@ func attention[T engine.Float](seqs, tokens, heads int, q, k, v, g, out, dq, dk,
 			col := h * d
 			row := func(x []T, i int) []T { return x[(base+i)*D+col : (base+i)*D+col+d] }
 			for i := range tokens {
+				ks := keysOf(i)
 				qi := row(q, i)
 				m := math.Inf(-1)
-				for j := range tokens {
+				for n, j := range ks {
 					kj := row(k, j)
 					var dot float64
 					for c := range d {
 						dot += float64(qi[c]) * float64(kj[c])
 					}
-					p[i*tokens+j] = dot * scale
+					p[n] = dot * scale
 					m = math.Max(m, dot*scale)
 				}
 				var z float64
-				for j := range tokens {
-					e := math.Exp(p[i*tokens+j] - m)
-					p[i*tokens+j] = e
+				for n := range ks {
+					e := math.Exp(p[n] - m)
+					p[n] = e
 					z += e
 				}
-				for j := range tokens {
-					p[i*tokens+j] /= z
+				for n := range ks {
+					p[n] /= z
 				}
-			}
-			if out != nil {
-				for i := range tokens {
+				if out != nil {
 					oi := row(out, i)
 					for c := range d {
 						var acc float64
-						for j := range tokens {
-							acc += p[i*tokens+j] * float64(row(v, j)[c])
+						for n, j := range ks {
+							acc += p[n] * float64(row(v, j)[c])
 						}
 						oi[c] = T(acc)
 					}
+					continue
 				}
-				continue
-			}
-			for i := range tokens {
 				gi := row(g, i)
 				// dp_j = g_i · v_j, then dS_ij = P_ij (dp_j − Σ_l P_il dp_l)
 				var sum float64
-				for j := range tokens {
+				for n, j := range ks {
 					vj := row(v, j)
 					var dot float64
 					for c := range d {
 						dot += float64(gi[c]) * float64(vj[c])
 					}
-					dp[j] = dot
-					sum += p[i*tokens+j] * dot
+					dp[n] = dot
+					sum += p[n] * dot
 				}
-				for j := range tokens {
-					pij := p[i*tokens+j]
-					ds := pij * (dp[j] - sum) * scale
+				for n, j := range ks {
+					pij := p[n]
+					ds := pij * (dp[n] - sum) * scale
 					if dq != nil {
 						qi, kj := row(dq, i), row(k, j)
 						for c := range d {
