@@ -1,0 +1,94 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// embed returns the patch embedding of one token x ([p²·channels]) with weights w
+// ([p²·channels, out]).
+func embed(x, w []float64, out int) []float64 {
+	y := make([]float64, out)
+	for k, v := range x {
+		for d := range out {
+			y[d] += v * w[k*out+d]
+		}
+	}
+	return y
+}
+
+// resizeToken resizes every channel of a from × from token to to × to with BilinearResize.
+func resizeToken(t *testing.T, x []float64, from, to, channels int) []float64 {
+	b, err := BilinearResize(from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]float64, to*to*channels)
+	for ch := range channels {
+		for j := range to * to {
+			var s float64
+			for k := range from * from {
+				s += b.At(j, k) * x[k*channels+ch]
+			}
+			out[j*channels+ch] = s
+		}
+	}
+	return out
+}
+
+// TestPIResize_IdentityAndUpsampling: at equal sizes the weights come back unchanged; resized
+// up (1 -> 2, 2 -> 4, 2 -> 3), a patch resized the same way embeds exactly as the original
+// (FlexiViT's property); every row of the bilinear resize sums to 1.
+func TestPIResize_IdentityAndUpsampling(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const channels, out = 2, 3
+	for _, c := range []struct{ from, to int }{{2, 2}, {4, 4}, {1, 2}, {2, 4}, {2, 3}} {
+		w := make([]float64, c.from*c.from*channels*out)
+		for i := range w {
+			w[i] = rng.NormFloat64()
+		}
+		got, err := PIResizePatchEmbedding(w, c.from, c.to, channels, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.from == c.to {
+			for i := range w {
+				if math.Abs(got[i]-w[i]) > 1e-12 {
+					t.Fatalf("%d -> %d: weight %d is %v, want %v", c.from, c.to, i, got[i], w[i])
+				}
+			}
+			continue
+		}
+		for trial := range 5 {
+			x := make([]float64, c.from*c.from*channels)
+			for i := range x {
+				x[i] = rng.NormFloat64()
+			}
+			want := embed(x, w, out)
+			have := embed(resizeToken(t, x, c.from, c.to, channels), got, out)
+			for d := range out {
+				if math.Abs(have[d]-want[d]) > 1e-9 {
+					t.Fatalf("%d -> %d, patch %d, unit %d: resized embedding %v, original %v", c.from, c.to, trial, d, have[d], want[d])
+				}
+			}
+		}
+	}
+	b, err := BilinearResize(4, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, cols := b.Dims()
+	for i := range r {
+		var s float64
+		for j := range cols {
+			s += b.At(i, j)
+		}
+		if math.Abs(s-1) > 1e-12 {
+			t.Fatalf("row %d of the 4 -> 2 resize sums to %v", i, s)
+		}
+	}
+	if _, err := PIResizePatchEmbedding(make([]float64, 5), 2, 4, 1, 1); err == nil {
+		t.Error("5 weights as [4, 1]: no error")
+	}
+}
