@@ -28,6 +28,12 @@ type PatchStep struct {
 	// this is the reference's mapping 8 -> 7, 4 -> 5, 2 -> 3.
 	Kernel int `json:"kernel"`
 	Pairs  int `json:"pairs"` // query-key pairs, Tokens * Kernel^2 (3136, 6400, 9216 by default)
+	// MatchedKernel is the cost-matched window: the largest odd side w whose pairs,
+	// Tokens * min(w, Side)^2, stay within the baseline's B (a window at least Side wide is full
+	// attention). For the defaults: 9 (full attention on 8x8), 3, 1 with 4096, 2304 and 1024
+	// pairs: the finest patching can afford no neighbours but the token itself.
+	MatchedKernel int `json:"matched_kernel"`
+	MatchedPairs  int `json:"matched_pairs"`
 }
 
 // PatchSchedule gives the DiT-DMP patch size and attention neighbourhood for a noise level.
@@ -111,7 +117,21 @@ func (s *PatchSchedule) At(t NoiseLevel) PatchStep {
 			kernel--
 		}
 	}
-	return PatchStep{Patch: p, Side: side, Tokens: tokens, Neighbours: k, Kernel: kernel, Pairs: tokens * kernel * kernel}
+	budget := s.tokens[0] * s.tokens[0]
+	matched := 1
+	for w := 3; ; w += 2 {
+		e := min(w, side)
+		if tokens*e*e > budget {
+			break
+		}
+		matched = w
+		if w >= side {
+			break
+		}
+	}
+	me := min(matched, side)
+	return PatchStep{Patch: p, Side: side, Tokens: tokens, Neighbours: k, Kernel: kernel, Pairs: tokens * kernel * kernel,
+		MatchedKernel: matched, MatchedPairs: tokens * me * me}
 }
 
 // StepLevel returns the noise level t' = (T - step)/T of a DDPM step in [0, T-1] (step T-1 is

@@ -13,9 +13,9 @@ func TestPatchSchedule_Thresholds(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[int]PatchStep{
-		4: {Patch: 4, Side: 8, Tokens: 64, Neighbours: 64, Kernel: 7, Pairs: 3136},
-		2: {Patch: 2, Side: 16, Tokens: 256, Neighbours: 16, Kernel: 5, Pairs: 6400},
-		1: {Patch: 1, Side: 32, Tokens: 1024, Neighbours: 4, Kernel: 3, Pairs: 9216},
+		4: {Patch: 4, Side: 8, Tokens: 64, Neighbours: 64, Kernel: 7, Pairs: 3136, MatchedKernel: 9, MatchedPairs: 4096},
+		2: {Patch: 2, Side: 16, Tokens: 256, Neighbours: 16, Kernel: 5, Pairs: 6400, MatchedKernel: 3, MatchedPairs: 2304},
+		1: {Patch: 1, Side: 32, Tokens: 1024, Neighbours: 4, Kernel: 3, Pairs: 9216, MatchedKernel: 1, MatchedPairs: 1024},
 	}
 	for step := 0; step < 1000; step++ {
 		p := 1
@@ -95,7 +95,9 @@ func TestPatchSchedule_Monotone(t *testing.T) {
 		prev := s.At(0)
 		for i := 0; i <= 1000; i++ {
 			st := s.At(NoiseLevel(float64(i) / 1000))
-			if st.Patch > prev.Patch || st.Kernel%2 != 1 || st.Kernel > st.Side || st.Tokens != st.Side*st.Side {
+			n0 := s.At(0).Tokens
+			if st.Patch > prev.Patch || st.Kernel%2 != 1 || st.Kernel > st.Side || st.Tokens != st.Side*st.Side ||
+				st.MatchedKernel%2 != 1 || st.MatchedPairs > n0*n0 || st.MatchedPairs < st.Tokens {
 				t.Fatalf("%+v: At(%v) = %+v after %+v", cfg, float64(i)/1000, st, prev)
 			}
 			prev = st
