@@ -30,8 +30,9 @@ type PatchStep struct {
 	Pairs  int `json:"pairs"` // query-key pairs, Tokens * Kernel^2 (3136, 6400, 9216 by default)
 	// MatchedKernel is the cost-matched window: the largest odd side w whose pairs,
 	// Tokens * min(w, Side)^2, stay within the baseline's B (a window at least Side wide is full
-	// attention). For the defaults: 9 (full attention on 8x8), 3, 1 with 4096, 2304 and 1024
-	// pairs: the finest patching can afford no neighbours but the token itself.
+	// attention; window 1 when even that exceeds B, one pair per token). For the defaults: 9
+	// (full attention on 8x8), 3, 1 with 4096, 2304 and 1024 pairs: the finest patching can
+	// afford no neighbours but the token itself.
 	MatchedKernel int `json:"matched_kernel"`
 	MatchedPairs  int `json:"matched_pairs"`
 }

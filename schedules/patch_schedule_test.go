@@ -97,7 +97,7 @@ func TestPatchSchedule_Monotone(t *testing.T) {
 			st := s.At(NoiseLevel(float64(i) / 1000))
 			n0 := s.At(0).Tokens
 			if st.Patch > prev.Patch || st.Kernel%2 != 1 || st.Kernel > st.Side || st.Tokens != st.Side*st.Side ||
-				st.MatchedKernel%2 != 1 || st.MatchedPairs > n0*n0 || st.MatchedPairs < st.Tokens {
+				st.MatchedKernel%2 != 1 || st.MatchedPairs > max(n0*n0, st.Tokens) || st.MatchedPairs < st.Tokens {
 				t.Fatalf("%+v: At(%v) = %+v after %+v", cfg, float64(i)/1000, st, prev)
 			}
 			prev = st
