@@ -2,6 +2,7 @@ package generative
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -25,12 +26,12 @@ func (c SampleConfig) WithSampler(name string, eta, tol float64) (SampleConfig, 
 	}
 	switch {
 	case name == "":
-	case c.Process == ProcessFlow && (name == string(SolverEuler) || name == string(SolverMidpoint) || name == string(SolverHeun) || name == string(SolverDopri5)):
-		c.Flow.Solver = FlowSolver(name)
-	case c.Process == ProcessDiffusion && (name == string(SamplerDDPM) || name == string(SamplerDDIM)):
-		c.DDPM.Sampler = DDPMSampler(name)
-	default:
+	case !slices.Contains(known, name):
 		return bad()
+	case c.Process == ProcessFlow:
+		c.Flow.Solver = FlowSolver(name)
+	default:
+		c.DDPM.Sampler = DDPMSampler(name)
 	}
 	if eta != 0 {
 		if c.Process != ProcessDiffusion || c.DDPM.Sampler != SamplerDDIM {

@@ -80,12 +80,18 @@ func TestAttention_BruteForce(t *testing.T) {
 // runAttention evaluates Attention on float64 inputs and returns its output.
 func runAttention(t *testing.T, q, k, v *tensor.Dense, seqs, tokens, heads int) []float64 {
 	t.Helper()
+	return runAttentionOp(t, q, k, v, func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) { return Attention(q, k, v, seqs, tokens, heads) })
+}
+
+// runAttentionOp evaluates build on float64 inputs q, k and v and returns its output.
+func runAttentionOp(t *testing.T, q, k, v *tensor.Dense, build func(q, k, v *gorgonia.Node) (*gorgonia.Node, error)) []float64 {
+	t.Helper()
 	g := gorgonia.NewGraph()
 	nodes := make([]*gorgonia.Node, 3)
 	for i, x := range []*tensor.Dense{q, k, v} {
 		nodes[i] = gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(x.Shape()...), gorgonia.WithValue(x), gorgonia.WithName(string(rune('q'+i))))
 	}
-	out, err := Attention(nodes[0], nodes[1], nodes[2], seqs, tokens, heads)
+	out, err := build(nodes[0], nodes[1], nodes[2])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,20 +16,9 @@ import (
 // runNeighbourhood evaluates NeighbourhoodAttention on float64 inputs.
 func runNeighbourhood(t *testing.T, q, k, v *tensor.Dense, seqs, height, width, heads, window int) []float64 {
 	t.Helper()
-	g := gorgonia.NewGraph()
-	nodes := make([]*gorgonia.Node, 3)
-	for i, x := range []*tensor.Dense{q, k, v} {
-		nodes[i] = gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(x.Shape()...), gorgonia.WithValue(x), gorgonia.WithName(string(rune('q'+i))))
-	}
-	out, err := NeighbourhoodAttention(nodes[0], nodes[1], nodes[2], seqs, height, width, heads, window)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals, err := engine.Execute(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vals[out].Data().([]float64)
+	return runAttentionOp(t, q, k, v, func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) {
+		return NeighbourhoodAttention(q, k, v, seqs, height, width, heads, window)
+	})
 }
 
 // TestNeighbourhoodAttention_CoveringWindowIsFull: a window covering the grid gives full
