@@ -14,12 +14,13 @@ import (
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/analysis"
 	"github.com/ncgn/ncgn/experiments/modelnet40"
+	"github.com/ncgn/ncgn/experiments/samplers"
 	"github.com/ncgn/ncgn/experiments/transcriptomics"
 )
 
 // experimentRegistry lists the experiments that `ncgn experiment` runs, one per paper section.
 func experimentRegistry() (*experiments.Registry, error) {
-	return experiments.NewRegistry(modelnet40.Experiment(), transcriptomics.Experiment(), analysis.Experiment())
+	return experiments.NewRegistry(modelnet40.Experiment(), transcriptomics.Experiment(), analysis.Experiment(), samplers.Experiment())
 }
 
 func init() {

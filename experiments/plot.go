@@ -25,7 +25,10 @@ type LinePlot struct {
 	YLabel  string
 	// Log2X draws the x axis in log scale with ticks at the x values of the series (for
 	// powers of two such as 2, 4, ..., 64).
-	Log2X  bool
+	Log2X bool
+	// LogX draws the x axis in log scale with ticks at the powers of ten (for values spread
+	// over decades, such as network evaluations).
+	LogX   bool
 	Series []Series
 	// Lines are horizontal reference lines (e.g. the random baseline), drawn dashed.
 	Lines []HLine
@@ -83,7 +86,7 @@ func (lp LinePlot) build() (*plot.Plot, error) {
 		var pts plotter.XYs
 		for k := range s.X {
 			x, y := s.X[k], s.Y[k]
-			if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || (lp.Log2X && x <= 0) {
+			if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) || ((lp.Log2X || lp.LogX) && x <= 0) {
 				continue
 			}
 			pts = append(pts, plotter.XY{X: x, Y: y})
@@ -138,6 +141,13 @@ func (lp LinePlot) build() (*plot.Plot, error) {
 	}
 	// Head room above the lines for the legend (top right).
 	p.Y.Min, p.Y.Max = math.Max(0, ymin-pad), ymax+pad+0.12*float64(entries)*(ymax-ymin+2*pad)
+	if lp.LogX && !lp.Log2X {
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.X.Min, p.X.Max = xmin/1.15, xmax*1.15
+		if xmin == xmax {
+			p.X.Min, p.X.Max = xmin/2, xmax*2
+		}
+	}
 	if lp.Log2X {
 		p.X.Scale = plot.LogScale{}
 		ticks := plot.ConstantTicks(nil)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"gonum.org/v1/plot"
 )
 
 func TestLinePlot_WritePNG(t *testing.T) {
@@ -45,5 +47,29 @@ func TestLinePlot_Errors(t *testing.T) {
 				t.Fatalf("WritePNG error %v, want ErrConfig", err)
 			}
 		})
+	}
+}
+
+// TestLinePlot_LogX checks the log-scale x axis: points at x ≤ 0 are left out and the axis
+// spans the positive points only.
+func TestLinePlot_LogX(t *testing.T) {
+	lp := LinePlot{Title: "W2 vs evaluations", LogX: true, Series: []Series{
+		{Name: "euler", X: []float64{0, 2, 200}, Y: []float64{9, 1.5, 0.9}},
+	}}
+	p, err := lp.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.X.Scale.(plot.LogScale); !ok {
+		t.Errorf("x scale %T, want plot.LogScale", p.X.Scale)
+	}
+	if !(p.X.Min > 1 && p.X.Min < 2 && p.X.Max > 200 && p.X.Max < 250) {
+		t.Errorf("x axis [%g, %g], want just around [2, 200] (the point at 0 left out)", p.X.Min, p.X.Max)
+	}
+	if p.Y.Min > 0.9 || p.Y.Max < 1.5 || p.Y.Max > 9 {
+		t.Errorf("y axis [%g, %g] should hold 0.9 … 1.5 and not the left-out 9", p.Y.Min, p.Y.Max)
+	}
+	if err := lp.WritePNG(filepath.Join(t.TempDir(), "log.png"), 4, 3); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -248,23 +248,12 @@ func (r *runner) computeCell(ctx context.Context, m Method, rep Seeds) (CellReco
 		gen = randomClouds(len(d.Test), 3*r.p.Points, rep.Sampling)
 	} else {
 		ms := r.model(m, rep)
-		net, _, err := r.network(ctx, *ms)
-		if err != nil {
+		if _, _, err := r.network(ctx, *ms); err != nil {
 			return CellRecord{}, err
 		}
 		sampleStart = time.Now()
-		rs := ms.RunSpec()
-		model, err := rs.WithNetwork(net)
-		if err != nil {
-			return CellRecord{}, fmt.Errorf("modelnet40: %s: %w", ms.Name(), err)
-		}
-		cfg := rs.SampleConfig(len(d.Test))
-		cfg.BatchSize, cfg.Seed, cfg.DDPM.SamplingSteps, cfg.Progress = r.p.SampleBatch, rep.Sampling, r.p.SamplingSteps, r.env.Progress
-		if cfg, err = cfg.WithSampler(string(r.p.Sampler), 0, 0); err != nil {
-			return CellRecord{}, fmt.Errorf("modelnet40: %w", err)
-		}
-		if gen, err = generative.Sample(ctx, model.Denoiser, rs.Shape, cfg); err != nil {
-			return CellRecord{}, fmt.Errorf("modelnet40: sampling %s: %w", ms.Name(), err)
+		if gen, err = r.generate(ctx, *ms, rep, string(r.p.Sampler), r.p.SamplingSteps, 0, nil); err != nil {
+			return CellRecord{}, err
 		}
 		rec.Model = ms.Name()
 	}
@@ -292,6 +281,36 @@ func (r *runner) computeCell(ctx context.Context, m Method, rep Seeds) (CellReco
 	}
 	rec.Seconds = time.Since(sampleStart).Seconds() // sampling and scoring; the training is the network's
 	return rec, nil
+}
+
+// generate samples as many clouds as there are test clouds with the network of ms (trained if
+// the cache lacks it) in replicate rep: the named sampler (generative.SampleConfig.WithSampler,
+// with DDIM's eta) over steps levels, and nfe, if not nil, receives the network evaluations
+// per batch the sampler used.
+func (r *runner) generate(ctx context.Context, ms ModelSpec, rep Seeds, sampler string, steps int, eta float64, nfe *float64) ([][]float64, error) {
+	d, err := r.loadData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	net, _, err := r.network(ctx, ms)
+	if err != nil {
+		return nil, err
+	}
+	rs := ms.RunSpec()
+	model, err := rs.WithNetwork(net)
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: %s: %w", ms.Name(), err)
+	}
+	cfg := rs.SampleConfig(len(d.Test))
+	cfg.BatchSize, cfg.Seed, cfg.DDPM.SamplingSteps, cfg.Progress, cfg.NFE = r.p.SampleBatch, rep.Sampling, steps, r.env.Progress, nfe
+	if cfg, err = cfg.WithSampler(sampler, eta, 0); err != nil {
+		return nil, fmt.Errorf("modelnet40: %w", err)
+	}
+	gen, err := generative.Sample(ctx, model.Denoiser, rs.Shape, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: sampling %s: %w", ms.Name(), err)
+	}
+	return gen, nil
 }
 
 // randomClouds returns count clouds of size values drawn from N(0, 1): the DDPM prior, i.e.

@@ -82,6 +82,7 @@ type runner struct {
 	ref      bool   // every network in the reference orientation (--orientation reference)
 	dir      string // where the tables go: env.OutDir, or a sub-folder for non-default options
 	root     string
+	layout   mn.Layout
 	dk       dataKey
 	seeds    Seeds
 	reps     []Seeds
@@ -98,74 +99,15 @@ type runner struct {
 // writes Tables 1 and 2, the pictures and the generated sets into env.OutDir (a sub-folder
 // named after the options for non-default ones); the cache is in that folder's cache/.
 func Run(ctx context.Context, env experiments.Env) error {
-	e := Experiment()
-	p, err := PresetFor(env.Scale)
+	r, err := open(env)
 	if err != nil {
 		return err
 	}
-	sel, err := e.Option(env, OptSelection)
-	if err != nil {
-		return err
-	}
-	orient, err := e.Option(env, OptOrientation)
-	if err != nil {
-		return err
-	}
-	if p, err = p.WithSelection(Selection(sel)); err != nil {
-		return err
-	}
-	sampler, err := e.Option(env, OptSampler)
-	if err != nil {
-		return err
-	}
-	ref := orient == OrientRef
-	dir := env.OutDir
-	var variant []string
-	if sampler != string(generative.SamplerDDPM) {
-		p.Sampler = generative.DDPMSampler(sampler)
-		variant = append(variant, "sampler-"+sampler)
-	}
-	if sel != string(SelectReference) {
-		variant = append(variant, "selection-"+sel)
-	}
-	if ref {
-		variant = append(variant, "orientation-reference")
-	}
-	if len(variant) > 0 {
-		dir = filepath.Join(dir, strings.Join(variant, "_"))
-	}
-	selected, err := experiments.Select(CellNames(ref), env.Only)
+	selected, err := experiments.Select(CellNames(r.ref), env.Only)
 	if err != nil {
 		return fmt.Errorf("modelnet40: %w", err)
 	}
-	root, err := FindData(env.Data)
-	if err != nil {
-		return err
-	}
-	listing, err := mn.List(root, mn.Train)
-	if err != nil {
-		return fmt.Errorf("modelnet40: %w (%w)", err, ErrNoData)
-	}
-	cache, err := experiments.OpenCache(filepath.Join(dir, "cache"))
-	if err != nil {
-		return fmt.Errorf("modelnet40: %w", err)
-	}
-	code := env.Code
-	if code.Fingerprint == "" {
-		if code, err = experiments.CodeOf(e.Package); err != nil {
-			return fmt.Errorf("modelnet40: %w", err)
-		}
-	}
-	if len(code.Dirty) > 0 {
-		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
-	}
-	seeds := DeriveSeeds(env.Seed)
-	r := &runner{env: env, p: p, ref: ref, dir: dir, root: root, dk: newDataKey(root, listing.Layout, p, seeds), seeds: seeds,
-		code: code, cache: cache, nets: trained.New(cache, code, env), start: time.Now(), computed: map[string]bool{}}
-	for k := range env.Replicates() {
-		r.reps = append(r.reps, seeds.ForReplicate(k))
-	}
-	env.Logf("modelnet40: data %s (%s layout), preset %s, %d cell(s) x %d seed(s)", root, listing.Layout, p.Scale, len(selected), len(r.reps))
+	env.Logf("modelnet40: data %s (%s layout), preset %s, %d cell(s) x %d seed(s)", r.root, r.layout, r.p.Scale, len(selected), len(r.reps))
 	if !env.Report {
 		if err := r.compute(ctx, selected); err != nil {
 			return err
@@ -192,6 +134,75 @@ func Run(ctx context.Context, env experiments.Env) error {
 		}
 	}
 	return nil
+}
+
+// open returns the runner of env: the preset with the options of env, the output folder
+// they select, the data folder, the cache, the code state and the seeds of every replicate.
+func open(env experiments.Env) (*runner, error) {
+	e := Experiment()
+	p, err := PresetFor(env.Scale)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := e.Option(env, OptSelection)
+	if err != nil {
+		return nil, err
+	}
+	orient, err := e.Option(env, OptOrientation)
+	if err != nil {
+		return nil, err
+	}
+	if p, err = p.WithSelection(Selection(sel)); err != nil {
+		return nil, err
+	}
+	sampler, err := e.Option(env, OptSampler)
+	if err != nil {
+		return nil, err
+	}
+	ref := orient == OrientRef
+	dir := env.OutDir
+	var variant []string
+	if sampler != string(generative.SamplerDDPM) {
+		p.Sampler = generative.DDPMSampler(sampler)
+		variant = append(variant, "sampler-"+sampler)
+	}
+	if sel != string(SelectReference) {
+		variant = append(variant, "selection-"+sel)
+	}
+	if ref {
+		variant = append(variant, "orientation-reference")
+	}
+	if len(variant) > 0 {
+		dir = filepath.Join(dir, strings.Join(variant, "_"))
+	}
+	root, err := FindData(env.Data)
+	if err != nil {
+		return nil, err
+	}
+	listing, err := mn.List(root, mn.Train)
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: %w (%w)", err, ErrNoData)
+	}
+	cache, err := experiments.OpenCache(filepath.Join(dir, "cache"))
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: %w", err)
+	}
+	code := env.Code
+	if code.Fingerprint == "" {
+		if code, err = experiments.CodeOf(e.Package); err != nil {
+			return nil, fmt.Errorf("modelnet40: %w", err)
+		}
+	}
+	if len(code.Dirty) > 0 {
+		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	}
+	seeds := DeriveSeeds(env.Seed)
+	r := &runner{env: env, p: p, ref: ref, dir: dir, root: root, layout: listing.Layout, dk: newDataKey(root, listing.Layout, p, seeds), seeds: seeds,
+		code: code, cache: cache, nets: trained.New(cache, code, env), start: time.Now(), computed: map[string]bool{}}
+	for k := range env.Replicates() {
+		r.reps = append(r.reps, seeds.ForReplicate(k))
+	}
+	return r, nil
 }
 
 // loadData reads the clouds on first use.

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ncgn/ncgn/datasets"
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
 )
@@ -21,30 +20,13 @@ import (
 // sharedData is SharedData seen from this package's folder.
 const sharedData = "../../" + SharedData
 
-// syntheticTree writes a point-cloud ModelNet40 folder: for each class, train and test objects
-// of k points around a class-specific shape (a class-sized box), and returns its root.
+// syntheticTree writes a synthetic point-cloud ModelNet40 folder (mn.WriteSynthetic) and
+// returns its root.
 func syntheticTree(t testing.TB, train, test map[string]int, k int) string {
 	t.Helper()
 	root := t.TempDir()
-	for split, counts := range map[string]map[string]int{mn.Train: train, mn.Test: test} {
-		ci := 0
-		for class, n := range counts {
-			ci++
-			for j := range n {
-				r := rand.New(rand.NewPCG(uint64(ci), uint64(j+1000*len(split))))
-				a := &datasets.Array{Shape: []int{k, 3}, Data: make([]float64, 3*k)}
-				for i := range a.Data {
-					a.Data[i] = float64(1+i%3) * r.Float64()
-				}
-				p := filepath.Join(root, class, split, fmt.Sprintf("%s_%04d.npy", class, j+1))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := datasets.WriteNpy(p, a, "float32"); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+	if err := mn.WriteSynthetic(root, train, test, k); err != nil {
+		t.Fatal(err)
 	}
 	return root
 }

@@ -86,39 +86,14 @@ type runner struct {
 // and writes Table 3 (as soon as its cells are done) and Figure 11 into env.OutDir; the
 // cache is env.OutDir/cache.
 func Run(ctx context.Context, env experiments.Env) error {
-	p, err := PresetFor(env.Scale)
+	r, err := open(env)
 	if err != nil {
 		return err
 	}
-	sampler, err := Experiment().Option(env, OptSampler)
-	if err != nil {
-		return err
-	}
-	if sampler != string(generative.SolverEuler) {
-		p.Solver = generative.FlowSolver(sampler)
-		env.OutDir = filepath.Join(env.OutDir, "sampler-"+sampler)
-	}
-	selected, err := experiments.Select(CellNames(p), env.Only)
+	env = r.env
+	selected, err := experiments.Select(CellNames(r.p), env.Only)
 	if err != nil {
 		return fmt.Errorf("transcriptomics: %w", err)
-	}
-	cache, err := experiments.OpenCache(filepath.Join(env.OutDir, "cache"))
-	if err != nil {
-		return fmt.Errorf("transcriptomics: %w", err)
-	}
-	code := env.Code
-	if code.Fingerprint == "" {
-		if code, err = experiments.CodeOf(Experiment().Package); err != nil {
-			return fmt.Errorf("transcriptomics: %w", err)
-		}
-	}
-	if len(code.Dirty) > 0 {
-		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
-	}
-	r := &runner{env: env, p: p, seeds: DeriveSeeds(env.Seed), code: code, cache: cache, start: time.Now(),
-		nets: trained.New(cache, code, env), computed: map[string]bool{}}
-	for k := range env.Replicates() {
-		r.reps = append(r.reps, r.seeds.ForReplicate(k))
 	}
 	want := map[string]bool{}
 	for _, c := range selected {
@@ -163,6 +138,42 @@ func Run(ctx context.Context, env experiments.Env) error {
 		return incomplete(missing)
 	}
 	return nil
+}
+
+// open returns the runner of env: the preset with the options of env (a non-default sampler
+// writes into OUT/sampler-NAME), the cache, the code state and the seeds of every replicate.
+func open(env experiments.Env) (*runner, error) {
+	p, err := PresetFor(env.Scale)
+	if err != nil {
+		return nil, err
+	}
+	sampler, err := Experiment().Option(env, OptSampler)
+	if err != nil {
+		return nil, err
+	}
+	if sampler != string(generative.SolverEuler) {
+		p.Solver = generative.FlowSolver(sampler)
+		env.OutDir = filepath.Join(env.OutDir, "sampler-"+sampler)
+	}
+	cache, err := experiments.OpenCache(filepath.Join(env.OutDir, "cache"))
+	if err != nil {
+		return nil, fmt.Errorf("transcriptomics: %w", err)
+	}
+	code := env.Code
+	if code.Fingerprint == "" {
+		if code, err = experiments.CodeOf(Experiment().Package); err != nil {
+			return nil, fmt.Errorf("transcriptomics: %w", err)
+		}
+	}
+	if len(code.Dirty) > 0 {
+		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	}
+	r := &runner{env: env, p: p, seeds: DeriveSeeds(env.Seed), code: code, cache: cache, start: time.Now(),
+		nets: trained.New(cache, code, env), computed: map[string]bool{}}
+	for k := range env.Replicates() {
+		r.reps = append(r.reps, r.seeds.ForReplicate(k))
+	}
+	return r, nil
 }
 
 // loadData simulates the data sets on first use.

@@ -67,10 +67,25 @@ func RandomSamples(count, size int, seed int64, cond *generative.Condition) ([][
 	return out, nil
 }
 
+// sampling is how a network generates: the solver (generative.SampleConfig.WithSampler; ""
+// is Euler), its steps, dopri5's tolerance, and where to report the network evaluations per
+// batch (nil: nowhere).
+type sampling struct {
+	solver string
+	steps  int
+	tol    float64
+	nfe    *float64
+}
+
+// tableSampling is the sampling of the tables: the preset's solver and steps.
+func (r *runner) tableSampling() sampling {
+	return sampling{solver: string(r.p.Solver), steps: r.p.EulerSteps}
+}
+
 // generateTask generates one sample per test sample of the task with net (its EMA weights
-// loaded) on the task's grid, conditioned as the task says, and returns the samples, the test
-// samples and the masks.
-func (r *runner) generateTask(ctx context.Context, net *models.DMP, ms ModelSpec, task st.Task, rep Seeds) (gen, truth [][]float64, masks [][]bool, err error) {
+// loaded) on the task's grid, conditioned as the task says, sampled as s says, and returns
+// the samples, the test samples and the masks.
+func (r *runner) generateTask(ctx context.Context, net *models.DMP, ms ModelSpec, task st.Task, rep Seeds, s sampling) (gen, truth [][]float64, masks [][]bool, err error) {
 	data, err := r.loadData(ctx)
 	if err != nil {
 		return nil, nil, nil, err
@@ -86,9 +101,9 @@ func (r *runner) generateTask(ctx context.Context, net *models.DMP, ms ModelSpec
 		return nil, nil, nil, fmt.Errorf("transcriptomics: model %s on the %s grid: %w", ms.Name(), g.Name, err)
 	}
 	cfg := rs.SampleConfig(len(truth))
-	cfg.BatchSize, cfg.Seed, cfg.Flow.Steps = r.p.SampleBatch, rep.Sampling+int64(task), r.p.EulerSteps
-	cfg.Condition, cfg.Progress = cond, r.env.Progress
-	if cfg, err = cfg.WithSampler(string(r.p.Solver), 0, 0); err != nil {
+	cfg.BatchSize, cfg.Seed, cfg.Flow.Steps = r.p.SampleBatch, rep.Sampling+int64(task), s.steps
+	cfg.Condition, cfg.Progress, cfg.NFE = cond, r.env.Progress, s.nfe
+	if cfg, err = cfg.WithSampler(s.solver, 0, s.tol); err != nil {
 		return nil, nil, nil, fmt.Errorf("transcriptomics: %w", err)
 	}
 	gen, err = generative.Sample(ctx, model.Denoiser, rs.Shape, cfg)

@@ -363,7 +363,7 @@ func (r *runner) modelCell(ctx context.Context, spec ModelSpec, task st.Task, re
 	if err != nil {
 		return CellRecord{}, err
 	}
-	gen, truth, masks, err := r.generateTask(ctx, net, spec, task, rep)
+	gen, truth, masks, err := r.generateTask(ctx, net, spec, task, rep, r.tableSampling())
 	if err != nil {
 		return CellRecord{}, err
 	}
@@ -388,14 +388,22 @@ func (r *runner) bootSeed(task st.Task) uint64 {
 // bootstrap sets rec.Boot to the W2 of gen against truth on each of the preset's resamples of
 // the test samples (sample j's generated and true values drawn together).
 func (r *runner) bootstrap(rec *CellRecord, task st.Task, g st.Grid, gen, truth [][]float64) error {
-	if r.p.BootstrapReps < 2 {
-		return nil
+	boot, err := r.bootW2(task, g, gen, truth, r.p.BootstrapReps)
+	rec.Boot = boot
+	return err
+}
+
+// bootW2 returns the W2 of gen against truth on reps resamples of the test samples of the
+// task (none for reps < 2).
+func (r *runner) bootW2(task st.Task, g st.Grid, gen, truth [][]float64, reps int) ([]float64, error) {
+	if reps < 2 {
+		return nil, nil
 	}
 	d, err := task.Divisor(g)
 	if err != nil {
-		return fmt.Errorf("transcriptomics: %w", err)
+		return nil, fmt.Errorf("transcriptomics: %w", err)
 	}
-	_, _, boot, err := stats.Bootstrap(len(gen), r.p.BootstrapReps, r.bootSeed(task), func(idx []int) (float64, error) {
+	_, _, boot, err := stats.Bootstrap(len(gen), reps, r.bootSeed(task), func(idx []int) (float64, error) {
 		gi, ti := make([][]float64, len(idx)), make([][]float64, len(idx))
 		for k, j := range idx {
 			gi[k], ti[k] = gen[j], truth[j]
@@ -403,10 +411,9 @@ func (r *runner) bootstrap(rec *CellRecord, task st.Task, g st.Grid, gen, truth 
 		return metrics.FlattenedW2(gi, ti, float64(d))
 	})
 	if err != nil {
-		return fmt.Errorf("transcriptomics: task %q: %w", task.Name(), err)
+		return nil, fmt.Errorf("transcriptomics: task %q: %w", task.Name(), err)
 	}
-	rec.Boot = boot
-	return nil
+	return boot, nil
 }
 
 // score computes the Scores of a task's samples with the task's divisor.
