@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/ncgn/ncgn/engine"
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/ops"
 	"gorgonia.org/gorgonia"
@@ -65,57 +64,18 @@ func (c DiTConfig) Validate() error {
 // Tokens returns the number of tokens of an image: (Size/Patch)².
 func (c DiTConfig) Tokens() int { g := c.Size / c.Patch; return g * g }
 
-// affine is x W + b with its own initialisation (zero for adaLN-Zero's layers).
-type affine struct{ w, b *layers.Param }
-
-func newAffine(ps *layers.Params, name string, in, out int, zero bool) (*affine, error) {
-	init := layers.Uniform(1 / math.Sqrt(float64(in)))
-	if zero {
-		init = engine.Zeros()
-	}
-	w, err := ps.Add(name+".w", []int{in, out}, init)
-	if err != nil {
-		return nil, err
-	}
-	b, err := ps.Add(name+".b", []int{1, out}, init)
-	if err != nil {
-		return nil, err
-	}
-	return &affine{w: w, b: b}, nil
-}
-
-func (a *affine) forward(s *layers.Scope, x *gorgonia.Node) (*gorgonia.Node, error) {
-	y, err := ops.MatMul(x, s.Param(a.w))
-	if err != nil {
-		return nil, err
-	}
-	return ops.AddBias(y, s.Param(a.b))
-}
-
-// ditBlock is one adaLN-Zero block: LayerNorm without affine parameters, modulated by
-// shift and scale from the conditioning, multi-head self-attention, gated residual; the same
-// around an MLP with tanh-GELU.
-type ditBlock struct {
-	mod           [6]*affine // shift, scale, gate of the attention, then of the MLP (zero-initialised)
-	q, k, v, proj *affine
-	fc1, fc2      *affine
-}
-
 // DiT is the diffusion transformer: patch embedding plus fixed 2-D sin-cos position
 // embedding, timestep and label embeddings summed into the conditioning c, adaLN-Zero blocks,
 // and the final adaLN layer with a zero-initialised linear map back to patches. The query,
 // key and value maps are three [D, D] layers, the shift/scale/gate maps one [D, D] layer
 // each: the parameters of DiT's fused [D, 3D] and [D, 6D] layers, split by columns.
 type DiT struct {
-	cfg      DiTConfig
-	ps       *layers.Params
-	embed    *affine
-	t1, t2   *affine
-	labels   *layers.Param // [Classes+1, D]
-	blocks   []ditBlock
-	finalMod [2]*affine
-	final    *affine
-	pos      []float64 // [Tokens, D]
+	cfg   DiTConfig
+	ps    *layers.Params
+	embed *affine
+	trunk *ditTrunk
+	final *ditFinal
+	pos   []float64 // [Tokens, D]
 }
 
 // NewDiT builds a DiT in ps.
@@ -131,44 +91,10 @@ func NewDiT(ps *layers.Params, cfg DiTConfig) (*DiT, error) {
 	if d.embed, err = newAffine(ps, "dit.x_embed", p*p*cfg.InChannels, D, false); err != nil {
 		return fail(err)
 	}
-	if d.t1, err = newAffine(ps, "dit.t_embed.0", cfg.FreqDim, D, false); err != nil {
+	if d.trunk, err = newDiTTrunk(ps, cfg); err != nil {
 		return fail(err)
 	}
-	if d.t2, err = newAffine(ps, "dit.t_embed.2", D, D, false); err != nil {
-		return fail(err)
-	}
-	if cfg.Classes > 0 {
-		if d.labels, err = ps.Add("dit.y_embed", []int{cfg.Classes + 1, D}, layers.Uniform(1)); err != nil {
-			return fail(err)
-		}
-	}
-	for i := range cfg.Depth {
-		var b ditBlock
-		n := fmt.Sprintf("dit.block%d.", i)
-		for j := range b.mod {
-			if b.mod[j], err = newAffine(ps, fmt.Sprintf("%sadaln.%d", n, j), D, D, true); err != nil {
-				return fail(err)
-			}
-		}
-		for name, dst := range map[string]**affine{"q": &b.q, "k": &b.k, "v": &b.v, "proj": &b.proj} {
-			if *dst, err = newAffine(ps, n+"attn."+name, D, D, false); err != nil {
-				return fail(err)
-			}
-		}
-		if b.fc1, err = newAffine(ps, n+"mlp.fc1", D, cfg.MLPRatio*D, false); err != nil {
-			return fail(err)
-		}
-		if b.fc2, err = newAffine(ps, n+"mlp.fc2", cfg.MLPRatio*D, D, false); err != nil {
-			return fail(err)
-		}
-		d.blocks = append(d.blocks, b)
-	}
-	for j := range d.finalMod {
-		if d.finalMod[j], err = newAffine(ps, fmt.Sprintf("dit.final.adaln.%d", j), D, D, true); err != nil {
-			return fail(err)
-		}
-	}
-	if d.final, err = newAffine(ps, "dit.final.linear", D, p*p*cfg.OutChannels, true); err != nil {
+	if d.final, err = newDiTFinal(ps, "dit.final", D, p*p*cfg.OutChannels); err != nil {
 		return fail(err)
 	}
 	d.pos = PosEmbed2D(D, cfg.Size/p)
@@ -192,147 +118,22 @@ func (d *DiT) Forward(s *layers.Scope, x *gorgonia.Node, steps []float64, labels
 	if x.Dims() != 2 || x.Shape()[0] != B*T || x.Shape()[1] != cfg.Patch*cfg.Patch*cfg.InChannels {
 		return nil, fmt.Errorf("models: DiT input %v for %d images: want [%d, %d]: %w", x.Shape(), B, B*T, cfg.Patch*cfg.Patch*cfg.InChannels, ErrInput)
 	}
-	if (cfg.Classes > 0) != (labels != nil) || labels != nil && len(labels) != B {
-		return nil, fmt.Errorf("models: DiT with %d classes given %d labels for %d images: %w", cfg.Classes, len(labels), B, ErrInput)
+	if err := d.trunk.checkLabels(labels, B); err != nil {
+		return nil, err
 	}
 	h, err := d.embed.forward(s, x)
 	if err != nil {
 		return nil, err
 	}
-	pos := make([]float64, 0, B*T*cfg.Hidden)
-	for range B {
-		pos = append(pos, d.pos...)
+	if h, err = addPosition(s, h, d.pos, B, T, cfg.Hidden); err != nil {
+		return nil, err
 	}
-	pn, err := s.Input("dit.pos", pos, B*T, cfg.Hidden)
+	full := func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) { return ops.Attention(q, k, v, B, T, cfg.Heads) }
+	h, sc, err := d.trunk.forward(s, h, steps, labels, T, full)
 	if err != nil {
 		return nil, err
 	}
-	if h, err = engine.Add(h, pn); err != nil {
-		return nil, err
-	}
-	c, err := d.condition(s, steps, labels)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := ops.Activate(c, ops.SiLU)
-	if err != nil {
-		return nil, err
-	}
-	for i := range d.blocks {
-		if h, err = d.block(s, &d.blocks[i], h, sc, T); err != nil {
-			return nil, fmt.Errorf("models: DiT block %d: %w", i, err)
-		}
-	}
-	shift, err := d.finalMod[0].forward(s, sc)
-	if err != nil {
-		return nil, err
-	}
-	scale, err := d.finalMod[1].forward(s, sc)
-	if err != nil {
-		return nil, err
-	}
-	n, err := ops.LayerNorm(h, 1e-6)
-	if err != nil {
-		return nil, err
-	}
-	if n, err = ops.Modulate(n, shift, scale, T); err != nil {
-		return nil, err
-	}
-	return d.final.forward(s, n)
-}
-
-// condition returns c = timestep embedding + label embedding, [B, D].
-func (d *DiT) condition(s *layers.Scope, steps []float64, labels []int) (*gorgonia.Node, error) {
-	tf, err := s.Input("dit.t_freq", TimestepFeatures(steps, d.cfg.FreqDim), len(steps), d.cfg.FreqDim)
-	if err != nil {
-		return nil, err
-	}
-	c, err := d.t1.forward(s, tf)
-	if err != nil {
-		return nil, err
-	}
-	if c, err = ops.Activate(c, ops.SiLU); err != nil {
-		return nil, err
-	}
-	if c, err = d.t2.forward(s, c); err != nil {
-		return nil, err
-	}
-	if labels == nil {
-		return c, nil
-	}
-	for _, l := range labels {
-		if l < 0 || l > d.cfg.Classes {
-			return nil, fmt.Errorf("models: DiT label %d outside [0, %d]: %w", l, d.cfg.Classes, ErrInput)
-		}
-	}
-	y, err := ops.Gather(s.Param(d.labels), labels)
-	if err != nil {
-		return nil, err
-	}
-	return engine.Add(c, y)
-}
-
-// block applies one adaLN-Zero block to h [B·T, D] with the conditioning SiLU(c) [B, D].
-func (d *DiT) block(s *layers.Scope, b *ditBlock, h, sc *gorgonia.Node, T int) (*gorgonia.Node, error) {
-	var m [6]*gorgonia.Node
-	for j, a := range b.mod {
-		var err error
-		if m[j], err = a.forward(s, sc); err != nil {
-			return nil, err
-		}
-	}
-	n, err := ops.LayerNorm(h, 1e-6)
-	if err != nil {
-		return nil, err
-	}
-	if n, err = ops.Modulate(n, m[0], m[1], T); err != nil {
-		return nil, err
-	}
-	q, err := b.q.forward(s, n)
-	if err != nil {
-		return nil, err
-	}
-	k, err := b.k.forward(s, n)
-	if err != nil {
-		return nil, err
-	}
-	v, err := b.v.forward(s, n)
-	if err != nil {
-		return nil, err
-	}
-	a, err := ops.Attention(q, k, v, h.Shape()[0]/T, T, d.cfg.Heads)
-	if err != nil {
-		return nil, err
-	}
-	if a, err = b.proj.forward(s, a); err != nil {
-		return nil, err
-	}
-	if a, err = ops.GateRows(a, m[2], T); err != nil {
-		return nil, err
-	}
-	if h, err = engine.Add(h, a); err != nil {
-		return nil, err
-	}
-	if n, err = ops.LayerNorm(h, 1e-6); err != nil {
-		return nil, err
-	}
-	if n, err = ops.Modulate(n, m[3], m[4], T); err != nil {
-		return nil, err
-	}
-	f, err := b.fc1.forward(s, n)
-	if err != nil {
-		return nil, err
-	}
-	if f, err = ops.Activate(f, ops.GELUTanh); err != nil {
-		return nil, err
-	}
-	if f, err = b.fc2.forward(s, f); err != nil {
-		return nil, err
-	}
-	if f, err = ops.GateRows(f, m[5], T); err != nil {
-		return nil, err
-	}
-	return engine.Add(h, f)
+	return d.final.forward(s, h, sc, T)
 }
 
 // TimestepFeatures returns DiT's sinusoidal features of each step value: for i < dim/2 the

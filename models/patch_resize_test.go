@@ -1,8 +1,12 @@
 package models
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -90,5 +94,85 @@ func TestPIResize_IdentityAndUpsampling(t *testing.T) {
 	}
 	if _, err := PIResizePatchEmbedding(make([]float64, 5), 2, 4, 1, 1); err == nil {
 		t.Error("5 weights as [4, 1]: no error")
+	}
+}
+
+// TestCubicResize_Torch holds CubicResize to PyTorch's F.interpolate(mode="bicubic") with and
+// without antialiasing (models/testdata/golden_resize.json, from scripts/golden_resize.py).
+func TestCubicResize_Torch(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "golden_resize.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden struct {
+		Cases []struct {
+			From, To  int
+			Antialias bool
+			Matrix    [][]float64
+		}
+	}
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatal(err)
+	}
+	if len(golden.Cases) < 10 {
+		t.Fatalf("%d golden cases, want the script's 11", len(golden.Cases))
+	}
+	for _, c := range golden.Cases {
+		got, err := CubicResize(c.From, c.To, c.Antialias)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for o := range c.To {
+			var sum float64
+			for i := range c.From {
+				sum += got[o][i]
+				if math.Abs(got[o][i]-c.Matrix[o][i]) > 1e-12 {
+					t.Fatalf("%d -> %d (antialias %v): weight [%d][%d] = %v, torch %v", c.From, c.To, c.Antialias, o, i, got[o][i], c.Matrix[o][i])
+				}
+			}
+			if math.Abs(sum-1) > 1e-12 {
+				t.Errorf("%d -> %d (antialias %v): row %d sums to %v", c.From, c.To, c.Antialias, o, sum)
+			}
+		}
+	}
+	if _, err := CubicResize(0, 3, true); !errors.Is(err, ErrConfig) {
+		t.Errorf("resize from 0: error %v, want ErrConfig", err)
+	}
+}
+
+// TestChannelResize checks the Kronecker layout against the per-channel resize: the resized
+// weights of every channel at once, ChannelResize(PIResizeMatrix(B)) · W, equal
+// PIResizePatchEmbedding's.
+func TestChannelResize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const from, to, channels, out = 4, 2, 3, 5
+	w := make([]float64, from*from*channels*out)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	want, err := PIResizePatchEmbedding(w, from, to, channels, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := BilinearResize(from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinv, err := PIResizeMatrix(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ChannelResize(pinv, channels)
+	n, m := to*to*channels, from*from*channels
+	for j := range n {
+		for d := range out {
+			var s float64
+			for k := range m {
+				s += r[j*m+k] * w[k*out+d]
+			}
+			if math.Abs(s-want[j*out+d]) > 1e-12 {
+				t.Fatalf("resized weight [%d, %d] = %v, per channel %v", j, d, s, want[j*out+d])
+			}
+		}
 	}
 }

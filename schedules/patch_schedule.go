@@ -98,6 +98,22 @@ func (s *PatchSchedule) At(t NoiseLevel) PatchStep {
 	for i+1 < len(s.tokens) && n >= float64(s.tokens[i]+s.tokens[i+1])/2 {
 		i++
 	}
+	return s.step(i)
+}
+
+// ForPatch returns the patching of patch size p (one of MaxPatch, MaxPatch/2, …, 1) wherever
+// the schedule chooses it, or an error wrapping ErrConfig for another size.
+func (s *PatchSchedule) ForPatch(p int) (PatchStep, error) {
+	for i := range s.tokens {
+		if s.cfg.MaxPatch>>i == p {
+			return s.step(i), nil
+		}
+	}
+	return PatchStep{}, fmt.Errorf("schedules: patch schedule: patch size %d, want a power of two from %d down to 1: %w", p, s.cfg.MaxPatch, ErrConfig)
+}
+
+// step returns the patching of the i-th admissible token count (0: the coarsest).
+func (s *PatchSchedule) step(i int) PatchStep {
 	p := s.cfg.MaxPatch >> i
 	side := s.cfg.Latent / p
 	tokens := side * side

@@ -107,3 +107,27 @@ func TestPatchSchedule_Monotone(t *testing.T) {
 		}
 	}
 }
+
+// TestPatchSchedule_ForPatch checks that ForPatch gives what At gives wherever the schedule
+// chooses that patch size, and rejects other sizes.
+func TestPatchSchedule_ForPatch(t *testing.T) {
+	s, err := NewPatchSchedule(PatchConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step := range 1000 {
+		at, err := s.AtStep(step)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fp, err := s.ForPatch(at.Patch)
+		if err != nil || fp != at {
+			t.Fatalf("step %d: ForPatch(%d) = %+v, %v; At gives %+v", step, at.Patch, fp, err, at)
+		}
+	}
+	for _, p := range []int{0, 3, 8} {
+		if _, err := s.ForPatch(p); !errors.Is(err, ErrConfig) {
+			t.Errorf("ForPatch(%d): error %v, want ErrConfig", p, err)
+		}
+	}
+}
