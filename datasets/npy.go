@@ -145,33 +145,59 @@ func DecodeNpy(r io.Reader, size int64, name string) (a *Array, err error) {
 	}
 	var item int64
 	dtype := strings.Trim(h.Type, "'\" ")
+	kind := dtype
 	switch dtype {
 	case "<f4", "|f4", "f4", "float32":
-		item = 4
+		item, kind = 4, "float32"
 	case "<f8", "|f8", "f8", "float64":
-		item = 8
+		item, kind = 8, "float64"
+	case "<i8", "i8", "int64":
+		item, kind = 8, "int64"
+	case "<i4", "i4", "int32":
+		item, kind = 4, "int32"
+	case "|u1", "u1", "uint8":
+		item, kind = 1, "uint8"
 	default:
-		return nil, fmt.Errorf("datasets: %s: dtype %q not supported (want little-endian float32 or float64): %w", name, h.Type, ErrFormat)
+		return nil, fmt.Errorf("datasets: %s: dtype %q not supported (want little-endian float32, float64, int32, int64 or uint8): %w", name, h.Type, ErrFormat)
 	}
 	if size >= 0 && size-offset != elems*item {
 		return nil, fmt.Errorf("datasets: %s: shape %v of %s needs %d data bytes, the file holds %d: %w", name, shape, dtype, elems*item, size-offset, ErrFormat)
 	}
 	a = &Array{Shape: shape}
-	if item == 4 {
+	readErr := func(err error) error {
+		return fmt.Errorf("datasets: %s: reading %s data: %v: %w", name, kind, err, ErrFormat)
+	}
+	switch kind {
+	case "float32":
 		var v []float32
 		if err := rd.Read(&v); err != nil {
-			return nil, fmt.Errorf("datasets: %s: reading float32 data: %v: %w", name, err, ErrFormat)
+			return nil, readErr(err)
 		}
-		a.Data = make([]float64, len(v))
-		for i, x := range v {
-			a.Data[i] = float64(x)
-		}
-	} else {
+		a.Data = widen(v)
+	case "float64":
 		var v []float64
 		if err := rd.Read(&v); err != nil {
-			return nil, fmt.Errorf("datasets: %s: reading float64 data: %v: %w", name, err, ErrFormat)
+			return nil, readErr(err)
 		}
 		a.Data = v
+	case "int64":
+		var v []int64
+		if err := rd.Read(&v); err != nil {
+			return nil, readErr(err)
+		}
+		a.Data = widen(v)
+	case "int32":
+		var v []int32
+		if err := rd.Read(&v); err != nil {
+			return nil, readErr(err)
+		}
+		a.Data = widen(v)
+	default: // uint8
+		var v []uint8
+		if err := rd.Read(&v); err != nil {
+			return nil, readErr(err)
+		}
+		a.Data = widen(v)
 	}
 	if len(a.Shape) == 0 { // a scalar
 		a.Shape = nil
@@ -180,6 +206,15 @@ func DecodeNpy(r io.Reader, size int64, name string) (a *Array, err error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// widen converts numbers read from a file to float64.
+func widen[T float32 | int64 | int32 | uint8](v []T) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
 }
 
 // WriteNpy writes a as a little-endian .npy file of the given element type ("float32" or

@@ -57,7 +57,8 @@ func TestDecodeNpy_HostileHeaders(t *testing.T) {
 		{"not npy", []byte("hello, world"), "not a .npy file"},
 		{"empty", nil, "not a .npy file"},
 		{"version 9", []byte("\x93NUMPY\x09\x00\x10\x00{}"), "version 9.0"},
-		{"int dtype", npyBytes(1, npyDict("<i4", "(2,)"), make([]byte, 8)), "dtype"},
+		{"complex dtype", npyBytes(1, npyDict("<c8", "(2,)"), make([]byte, 16)), "dtype"},
+		{"big-endian int", npyBytes(1, npyDict(">i4", "(2,)"), make([]byte, 8)), "dtype"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

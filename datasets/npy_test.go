@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"codeberg.org/sbinet/npyio"
 )
 
 func TestNpy_RoundTrip(t *testing.T) {
@@ -76,5 +78,32 @@ func TestNpy_BadInput(t *testing.T) {
 	os.WriteFile(good, raw[:len(raw)-17], 0o644)
 	if _, err := ReadNpy(good); err == nil {
 		t.Fatal("truncated: no error")
+	}
+}
+
+// TestNpy_IntegerTypes reads int64, int32 and uint8 arrays written by npyio (as NumPy writes
+// labels and 8-bit images) as float64 values.
+func TestNpy_IntegerTypes(t *testing.T) {
+	dir := t.TempDir()
+	for name, v := range map[string]any{
+		"int64": []int64{-3, 0, 7, 1 << 40}, "int32": []int32{-3, 0, 7, 1 << 20}, "uint8": []uint8{0, 1, 128, 255},
+	} {
+		p := filepath.Join(dir, name+".npy")
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := npyio.Write(f, v); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		a, err := ReadNpy(p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := map[string][]float64{"int64": {-3, 0, 7, 1 << 40}, "int32": {-3, 0, 7, 1 << 20}, "uint8": {0, 1, 128, 255}}[name]
+		if !reflect.DeepEqual(a.Data, want) || len(a.Shape) != 1 || a.Shape[0] != 4 {
+			t.Errorf("%s: read %v %v, want [4] %v", name, a.Shape, a.Data, want)
+		}
 	}
 }
