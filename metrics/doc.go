@@ -13,6 +13,11 @@
 // (successive shortest paths); GromovWasserstein computes the square-loss Gromov-Wasserstein
 // discrepancy by POT's conditional-gradient solver with exact line search, on top of it.
 //
+// For images, FitGaussian, FrechetDistance and FID compare feature statistics exactly (the
+// matrix square root by symmetric eigendecomposition), InceptionScore scores class
+// probabilities, and PrecisionRecall is Kynkäänniemi et al.'s k-NN manifold estimate; the
+// features come from whichever network the caller names (models.Classifier here).
+//
 // Parallel kernels (EuclideanCost, Pairwise) split work by output index and never reduce
 // across goroutines, so results do not depend on GOMAXPROCS. Bad input returns an error
 // wrapping ErrShape or ErrValue and naming the set, sample and coordinate at fault; nothing
