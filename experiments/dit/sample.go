@@ -1,0 +1,126 @@
+package dit
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/ncgn/ncgn/engine"
+	"github.com/ncgn/ncgn/generative"
+	"github.com/ncgn/ncgn/layers"
+	"github.com/ncgn/ncgn/models"
+)
+
+// SampleConfig is how images are drawn from a trained network.
+type SampleConfig struct {
+	Timesteps int `json:"timesteps"`
+	// Steps is the number of network evaluations (DDPM over evenly spaced indices; the
+	// reference samples 250 of 1000).
+	Steps int `json:"steps"`
+	// Guidance is the classifier-free guidance scale: ε = ε(∅) + g (ε(y) − ε(∅)) on every
+	// channel (DiT's sampler guides only the first three channels of its 4-channel latents);
+	// g ≤ 1 samples with the labels alone (one evaluation per step).
+	Guidance float64 `json:"guidance"`
+	// Clip clips the x0 prediction to [−1, 1] (images); off for latents, as DiT's sampler.
+	Clip  bool `json:"clip"`
+	Batch int  `json:"batch"`
+}
+
+// sample draws one image per label (labels nil: unconditional, len n) with net, every image of
+// a batch stepped together (DiT-DMP: one patch size per step), noise from seed (image j's
+// from its own stream, so the images do not depend on the batch size).
+func sample(ctx context.Context, net network, classes, channels, size, n int, labels []int, cfg SampleConfig, seed int64) ([][]float64, error) {
+	ddpm, err := generative.NewDDPM(generative.DDPMConfig{Timesteps: cfg.Timesteps, SamplingSteps: cfg.Steps, NoClip: !cfg.Clip})
+	if err != nil {
+		return nil, fmt.Errorf("dit: %w", err)
+	}
+	if labels != nil {
+		n = len(labels)
+	}
+	idx := ddpm.SamplingIndices()
+	per := channels * size * size
+	out := make([][]float64, n)
+	streams := make([]*rand.Rand, n)
+	for j := range n {
+		streams[j] = rand.New(rand.NewPCG(uint64(seed), uint64(j)))
+		out[j] = make([]float64, per)
+		for k := range out[j] {
+			out[j][k] = streams[j].NormFloat64()
+		}
+	}
+	guided := cfg.Guidance > 1 && labels != nil
+	batch := max(cfg.Batch, 1)
+	for first := 0; first < n; first += batch {
+		last := min(first+batch, n)
+		B := last - first
+		var lab []int
+		if labels != nil {
+			lab = append(lab, labels[first:last]...)
+			if guided {
+				for range B {
+					lab = append(lab, classes) // the null label: the unconditional half
+				}
+			}
+		}
+		rows := B
+		if guided {
+			rows = 2 * B
+		}
+		for k, i := range idx {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("dit: sampling stopped: %w", err)
+			}
+			p, err := net.PatchAt(i)
+			if err != nil {
+				return nil, err
+			}
+			T := (size / p) * (size / p)
+			x := make([]float64, 0, rows*per)
+			for j := first; j < last; j++ {
+				x = append(x, models.Patchify(out[j], channels, size, p)...)
+			}
+			if guided {
+				x = append(x, x...)
+			}
+			steps := make([]float64, rows)
+			for b := range steps {
+				steps[b] = float64(i)
+			}
+			s := layers.NewScope(net.Params(), false)
+			xn, err := s.Input("x", x, rows*T, p*p*channels)
+			if err != nil {
+				return nil, err
+			}
+			e, err := net.Forward(s, xn, p, steps, lab)
+			if err != nil {
+				return nil, err
+			}
+			res, err := s.Run(nil, e)
+			if err != nil {
+				return nil, fmt.Errorf("dit: sampling at index %d: %w", i, err)
+			}
+			ev := engine.ToFloat64s(res.Values[0])
+			for b := range B {
+				j := first + b
+				et := models.Unpatchify(ev[b*per:(b+1)*per], channels, size, p)
+				if guided {
+					eu := models.Unpatchify(ev[(B+b)*per:(B+b+1)*per], channels, size, p)
+					for q := range et {
+						et[q] = eu[q] + cfg.Guidance*(et[q]-eu[q])
+					}
+				}
+				if k+1 == len(idx) {
+					continue // the last evaluation leaves the sample as it is (generative.DDPM)
+				}
+				z := make([]float64, per)
+				for q := range z {
+					z[q] = streams[j].NormFloat64()
+				}
+				if err := ddpm.Step(out[j], out[j], et, i, idx[k+1], z); err != nil {
+					return nil, fmt.Errorf("dit: %w", err)
+				}
+			}
+		}
+	}
+	return out, nil
+}
