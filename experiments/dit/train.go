@@ -184,7 +184,9 @@ func train(ctx context.Context, net network, classes int, cfg TrainConfig, data 
 	return trainResult{Steps: st.Step, Seconds: st.Seconds, Loss: mean, Losses: st.Losses}, nil
 }
 
-func fmtDuration(s float64) string { return (time.Duration(s) * time.Second).Round(time.Second).String() }
+func fmtDuration(s float64) string {
+	return (time.Duration(s) * time.Second).Round(time.Second).String()
+}
 
 // Checkpoint files in a run folder.
 const (
