@@ -13,6 +13,7 @@ import (
 
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/analysis"
+	"github.com/ncgn/ncgn/experiments/dit"
 	"github.com/ncgn/ncgn/experiments/modelnet40"
 	"github.com/ncgn/ncgn/experiments/samplers"
 	"github.com/ncgn/ncgn/experiments/transcriptomics"
@@ -20,7 +21,7 @@ import (
 
 // experimentRegistry lists the experiments that `ncgn experiment` runs, one per paper section.
 func experimentRegistry() (*experiments.Registry, error) {
-	return experiments.NewRegistry(modelnet40.Experiment(), transcriptomics.Experiment(), analysis.Experiment(), samplers.Experiment())
+	return experiments.NewRegistry(modelnet40.Experiment(), transcriptomics.Experiment(), analysis.Experiment(), samplers.Experiment(), dit.Experiment())
 }
 
 func init() {

@@ -78,14 +78,18 @@ func sqrtPSD(a *mat.SymDense) (*mat.SymDense, error) {
 	var v mat.Dense
 	eig.VectorsTo(&v)
 	n := len(vals)
+	scaled := mat.NewDense(n, n, nil) // V diag(√λ)
+	for i := range n {
+		for k, l := range vals {
+			scaled.Set(i, k, v.At(i, k)*math.Sqrt(math.Max(l, 0)))
+		}
+	}
+	var full mat.Dense
+	full.Mul(scaled, v.T())
 	out := mat.NewSymDense(n, nil)
 	for i := range n {
 		for j := i; j < n; j++ {
-			var s float64
-			for k, l := range vals {
-				s += v.At(i, k) * math.Sqrt(math.Max(l, 0)) * v.At(j, k)
-			}
-			out.SetSym(i, j, s)
+			out.SetSym(i, j, (full.At(i, j)+full.At(j, i))/2)
 		}
 	}
 	return out, nil

@@ -1,0 +1,155 @@
+package dit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ncgn/ncgn/experiments"
+)
+
+// sharedMNIST is SharedMNIST seen from this package's folder.
+const sharedMNIST = "../../" + SharedMNIST
+
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (w *logBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+func (w *logBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// TestRun_SmokeMNIST runs the smoke preset on the shared MNIST (skipped when absent) with two
+// seeds: every cell of Table 4 has its metrics over 2 seeds, the paper's FID stands beside the
+// guided column, DiT-DMP's compute differs from DiT's, the grids are PNGs, a second run
+// computes nothing and --report with a third seed names the missing replicates.
+func TestRun_SmokeMNIST(t *testing.T) {
+	if _, err := os.Stat(sharedMNIST); err != nil {
+		t.Skipf("%s absent (see ../shared/data/README.md): %v", sharedMNIST, err)
+	}
+	out := filepath.Join(t.TempDir(), Name)
+	log := &logBuffer{}
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Seeds: 2, Commit: "test", Data: sharedMNIST, Log: log,
+		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	tb, err := experiments.ReadTable(filepath.Join(out, "table4.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tb.Cells) != 6 {
+		t.Fatalf("table 4 has %d cells, want 6", len(tb.Cells))
+	}
+	for _, c := range tb.Cells {
+		for _, k := range []string{KeyFID, KeySFID, KeyIS, KeyPrecision, KeyRecall} {
+			v, ok := c.Values[k]
+			if !ok || math.IsNaN(v) || v < 0 {
+				t.Errorf("cell %s/%s: %s = %v (%v)", c.Row, c.Column, k, v, ok)
+			}
+		}
+		wantSeeds := 2
+		if c.Row == "data" {
+			wantSeeds = 1
+		}
+		if c.Summaries[KeyFID].N != wantSeeds {
+			t.Errorf("cell %s/%s: FID over %d seeds, want %d", c.Row, c.Column, c.Summaries[KeyFID].N, wantSeeds)
+		}
+		if (c.Paper != nil) != (c.Column == "guided" && c.Row != "data") {
+			t.Errorf("cell %s/%s: paper number %v", c.Row, c.Column, c.Paper)
+		}
+	}
+	dit, dmp := tb.Cell(string(ModelDiT), "unguided"), tb.Cell(string(ModelDiTDMP), "unguided")
+	if dit.Values[KeyPairs] != 4096 || !(dmp.Values[KeyPairs] < 4096) || !(dmp.Values[KeyGFLOPs] > dit.Values[KeyGFLOPs]) {
+		t.Errorf("compute: DiT %v pairs, %v GFLOPs; DiT-DMP %v pairs, %v GFLOPs", dit.Values[KeyPairs], dit.Values[KeyGFLOPs], dmp.Values[KeyPairs], dmp.Values[KeyGFLOPs])
+	}
+	if len(tb.Comparisons) != 10 {
+		t.Errorf("%d comparisons, want 10 (5 metrics × 2 columns)", len(tb.Comparisons))
+	}
+	for _, f := range []string{"table4.md", "table4.csv", "grids/dit-unguided.png", "grids/dit-dmp-guidance-1.5.png"} {
+		b, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil || len(b) == 0 {
+			t.Errorf("output %s: %v", f, err)
+		}
+		if strings.HasSuffix(f, ".png") && !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("%s is not a PNG", f)
+		}
+	}
+	second := &logBuffer{}
+	env.Log = second
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(second.String(), ": training ") {
+		t.Errorf("second run trained again:\n%s", second)
+	}
+	env.Report, env.Seeds = true, 3
+	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrIncomplete) || !strings.Contains(err.Error(), "table4/dit/seed3") {
+		t.Errorf("report with a third seed: %v", err)
+	}
+}
+
+// TestRun_FolderSource runs the smoke preset on a folder of generated 8 × 8 RGB images of two
+// classes (no shared data needed) and checks bad input: an unknown source, a missing folder.
+func TestRun_FolderSource(t *testing.T) {
+	root := t.TempDir()
+	for c, name := range []string{"dark", "light"} {
+		if err := os.MkdirAll(filepath.Join(root, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 200 {
+			img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+			for p := range 64 {
+				v := uint8(40 + 150*c + (i*7+p*13)%50)
+				img.Set(p%8, p/8, color.RGBA{R: v, G: v / 2, B: 255 - v, A: 255})
+			}
+			f, err := os.Create(filepath.Join(root, name, fmt.Sprintf("%03d.png", i)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			png.Encode(f, img)
+			f.Close()
+		}
+	}
+	out := filepath.Join(t.TempDir(), Name)
+	log := &logBuffer{}
+	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Data: root, Log: log, Options: map[string]string{OptSource: SourceFolder},
+		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	tb, err := experiments.ReadTable(filepath.Join(out, "source-folder", "table4.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tb.Cells) != 6 || !strings.Contains(tb.Meta.Data, "image folder") {
+		t.Errorf("folder run: %d cells, data %q", len(tb.Cells), tb.Meta.Data)
+	}
+	env.Options = map[string]string{OptSource: "video"}
+	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrConfig) {
+		t.Errorf("source video: error %v, want ErrConfig", err)
+	}
+	env.Options, env.Data = map[string]string{OptSource: SourceFolder}, filepath.Join(root, "missing")
+	if err := Run(context.Background(), env); !errors.Is(err, ErrNoData) || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing folder: error %v, want ErrNoData naming it", err)
+	}
+}
