@@ -59,6 +59,38 @@ func geluD64(x float64) float64 {
 // geluD2 is GELU”(x) = φ(x) (2 − x²).
 func geluD2(x float64) float64 { return invSqrt2Pi * math.Exp(-0.5*x*x) * (2 - x*x) }
 
+var (
+	geluTanhOnce              sync.Once
+	geluTanhVal, geluTanhGrad []float32
+)
+
+// geluTanhTables returns the cubic tables of tanh-GELU and of its derivative (its second
+// derivative, which the derivative's table needs at the knots, by five-point differences,
+// accurate to about 1e-11, far under float32's resolution). Beyond ±geluRange tanh-GELU is x
+// or 0 to float32 precision, as GELU.
+func geluTanhTables() ([]float32, []float32) {
+	geluTanhOnce.Do(func() {
+		f := func(x float64) float64 { return smoothValue(GELUTanh, x) }
+		df := func(x float64) float64 { return smoothDeriv(GELUTanh, x) }
+		const h = 1e-3
+		d2 := func(x float64) float64 {
+			return (8*(df(x+h)-df(x-h)) - (df(x+2*h) - df(x-2*h))) / (12 * h)
+		}
+		n := int(2 * geluRange * geluScale)
+		geluTanhVal = cubicTable(f, df, -geluRange, geluScale, n)
+		geluTanhGrad = cubicTable(df, d2, -geluRange, geluScale, n)
+	})
+	return geluTanhVal, geluTanhGrad
+}
+
+// tablesOf returns the float32 tables of GELU or tanh-GELU.
+func tablesOf(kind Activation) ([]float32, []float32) {
+	if kind == GELUTanh {
+		return geluTanhTables()
+	}
+	return geluTables()
+}
+
 // geluTables returns the cubic tables of GELU and of its derivative.
 func geluTables() ([]float32, []float32) {
 	geluOnce.Do(func() {
@@ -69,7 +101,8 @@ func geluTables() ([]float32, []float32) {
 	return geluVal, geluGrad
 }
 
-// geluLookup returns GELU(x) and GELU'(x) for float32 kernels.
+// geluLookup returns GELU(x) and GELU'(x) for float32 kernels (or tanh-GELU's, from its
+// tables).
 func geluLookup(x float32, val, grad []float32) (float32, float32) {
 	if x != x { // NaN propagates (and must not index the tables)
 		return x, x

@@ -74,7 +74,7 @@ func (op *activationOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	switch xd := x.Data().(type) {
 	case []float32:
 		var d []float32
-		if op.kind == GELU {
+		if op.kind == GELU || op.kind == GELUTanh { // the table kernels keep f'(x) for the backward pass
 			d = engine.Alloc[float32](op.Arena(), len(xd), false)
 			op.deriv = d
 		}
@@ -159,13 +159,14 @@ func (op *activationGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.No
 const invSqrt2 = 0.70710678118654752440
 const invSqrt2Pi = 0.39894228040143267794
 
-// activate computes out = f(x); for GELU, when deriv is not nil, also deriv = f'(x).
+// activate computes out = f(x); for GELU and tanh-GELU in float32, when deriv is not nil,
+// also deriv = f'(x).
 func activate[T engine.Float](kind Activation, slope float64, x, out, deriv []T) {
 	fast := engine.IsFloat32[T]()
-	if kind == GELU && fast {
+	if (kind == GELU || kind == GELUTanh) && fast {
 		x32, out32 := any(x).([]float32), any(out).([]float32)
 		d32, _ := any(deriv).([]float32)
-		val, grad := geluTables()
+		val, grad := tablesOf(kind)
 		parallel.For(len(x), 4, func(lo, hi int) {
 			if d32 == nil { // evaluation: no derivative to keep
 				for i := lo; i < hi; i++ {
@@ -241,9 +242,9 @@ const sqrt2OverPi = 0.79788456080286535588
 
 func activateGrad[T engine.Float](kind Activation, slope float64, x, g, out []T) {
 	fast := engine.IsFloat32[T]()
-	if kind == GELU && fast {
+	if (kind == GELU || kind == GELUTanh) && fast {
 		x32, g32, out32 := any(x).([]float32), any(g).([]float32), any(out).([]float32)
-		val, grad := geluTables()
+		val, grad := tablesOf(kind)
 		parallel.For(len(x), 4, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				_, d := geluLookup(x32[i], val, grad)

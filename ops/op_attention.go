@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/ncgn/ncgn/engine"
+	"github.com/ncgn/ncgn/internal/parallel"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -22,6 +23,15 @@ type attentionOp struct {
 	// keys[i] lists the tokens query token i attends to (the same in every sequence and head);
 	// nil: every token of its sequence.
 	keys [][]int
+	// probs holds the attention weights of the last forward pass, per (sequence, head) and
+	// query-key pair, for the backward pass of the same graph run; probsOf is the q data they
+	// were computed from (a backward pass on other data recomputes them).
+	probs   []float64
+	probsOf any
+	// grads holds dq, dk and dv of the last backward pass (the three gradient ops share one
+	// computation) and gradsOf the upstream gradient data they were computed from.
+	grads   [3]any
+	gradsOf any
 }
 
 // Attention returns multi-head self-attention of the rows of q, k and v, [seqs·tokens, D]
@@ -69,14 +79,17 @@ func (op *attentionOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 		return nil, err
 	}
 	out := op.NewUninit(t[0], t[0].Shape()...)
+	pl := op.plan()
+	op.probs = make([]float64, op.seqs*op.heads*pl.pairs)
 	switch od := out.Data().(type) {
 	case []float32:
-		attention(op.seqs, op.tokens, op.heads, op.keys, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), nil, od, nil, nil, nil)
+		attentionForward(pl, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), od, op.probs)
 	case []float64:
-		attention(op.seqs, op.tokens, op.heads, op.keys, t[0].Data().([]float64), t[1].Data().([]float64), t[2].Data().([]float64), nil, od, nil, nil, nil)
+		attentionForward(pl, t[0].Data().([]float64), t[1].Data().([]float64), t[2].Data().([]float64), od, op.probs)
 	default:
 		return nil, fmt.Errorf("ops: %s on %v: %w", op.String(), t[0].Dtype(), engine.ErrShape)
 	}
+	op.probsOf, op.grads, op.gradsOf = t[0].Data(), [3]any{}, nil
 	return out, nil
 }
 
@@ -113,21 +126,55 @@ func (op *attentionGradOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := op.NewLike(t[0], t[0].Shape()...)
+	out := op.NewUninit(t[0], t[0].Shape()...)
 	f := op.fwd
 	switch od := out.Data().(type) {
 	case []float32:
-		d := [3][]float32{}
-		d[op.which] = od
-		attention(f.seqs, f.tokens, f.heads, f.keys, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), t[3].Data().([]float32), nil, d[0], d[1], d[2])
+		attentionGrads(f, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), t[3].Data().([]float32), op.which, od)
 	case []float64:
-		d := [3][]float64{}
-		d[op.which] = od
-		attention(f.seqs, f.tokens, f.heads, f.keys, t[0].Data().([]float64), t[1].Data().([]float64), t[2].Data().([]float64), t[3].Data().([]float64), nil, d[0], d[1], d[2])
+		attentionGrads(f, t[0].Data().([]float64), t[1].Data().([]float64), t[2].Data().([]float64), t[3].Data().([]float64), op.which, od)
 	default:
 		return nil, fmt.Errorf("ops: %s on %v: %w", op.String(), t[0].Dtype(), engine.ErrShape)
 	}
 	return out, nil
+}
+
+// attentionGrads writes the gradient of input which (0 q, 1 k, 2 v) into out. The first of
+// the three gradient ops of a backward pass computes all three (with the forward pass's
+// weights when they belong to the same q) and keeps the other two for the next ops.
+func attentionGrads[T engine.Float](f *attentionOp, q, k, v, g []T, which int, out []T) {
+	if cached, ok := f.grads[which].([]T); ok && sameData(f.gradsOf, g) && len(cached) == len(out) {
+		copy(out, cached)
+		f.grads[which] = nil
+		return
+	}
+	pl := f.plan()
+	if !sameData(f.probsOf, q) || len(f.probs) != f.seqs*f.heads*pl.pairs {
+		f.probs = make([]float64, f.seqs*f.heads*pl.pairs)
+		attentionForward(pl, q, k, v, nil, f.probs)
+		f.probsOf = q
+	}
+	var d [3][]T
+	for w := range d {
+		if w == which {
+			d[w] = out
+		} else {
+			d[w] = make([]T, len(out))
+		}
+	}
+	attentionBackward(pl, q, k, v, g, f.probs, d[0], d[1], d[2])
+	f.gradsOf = g
+	for w := range d {
+		if w != which {
+			f.grads[w] = d[w]
+		}
+	}
+}
+
+// sameData reports whether a holds the same backing array as the slice b (first element).
+func sameData[T engine.Float](a any, b []T) bool {
+	x, ok := a.([]T)
+	return ok && len(x) == len(b) && len(b) > 0 && &x[0] == &b[0]
 }
 
 func (op *attentionGradOp) DiffWRT(n int) []bool { return make([]bool, n) }
@@ -136,100 +183,157 @@ func (op *attentionGradOp) SymDiff(gorgonia.Nodes, *gorgonia.Node, *gorgonia.Nod
 	return nil, fmt.Errorf("ops: %s has no gradient: %w", op.String(), engine.ErrShape)
 }
 
-// attention computes, for every sequence and head, the attention weights P = softmax(Q Kᵀ/√d)
-// (float64) over each query's keys (keys[i], or all tokens when keys is nil) and then the
-// output P V into out (when out is not nil) or, given the upstream gradient g, the gradients
-// dQ = dS K/√d, dK = dSᵀ Q/√d and dV = Pᵀ g with dS = P ⊙ (g Vᵀ − rowsum(P ⊙ g Vᵀ)), each
-// into its slice when not nil (accumulated: they start at zero).
-func attention[T engine.Float](seqs, tokens, heads int, keys [][]int, q, k, v, g, out, dq, dk, dv []T) {
-	D := len(q) / (seqs * tokens)
-	d := D / heads
-	scale := 1 / math.Sqrt(float64(d))
-	all := make([]int, tokens)
-	for j := range all {
-		all[j] = j
-	}
-	keysOf := func(i int) []int {
-		if keys == nil {
-			return all
+// attnPlan is the layout of an attention: the sequences, tokens and heads, the head width d
+// and row width D, each query's keys (nil: all) and where its pairs start among the pairs of
+// one (sequence, head).
+type attnPlan struct {
+	seqs, tokens, heads int
+	keys                [][]int
+	start               []int // start[i]: first pair of query i; start[tokens] = pairs
+	pairs               int
+}
+
+// plan returns the op's layout.
+func (op *attentionOp) plan() attnPlan {
+	pl := attnPlan{seqs: op.seqs, tokens: op.tokens, heads: op.heads, keys: op.keys, start: make([]int, op.tokens+1)}
+	for i := range op.tokens {
+		n := op.tokens
+		if op.keys != nil {
+			n = len(op.keys[i])
 		}
-		return keys[i]
+		pl.start[i+1] = pl.start[i] + n
 	}
-	p := make([]float64, tokens)
-	dp := make([]float64, tokens)
-	for s := range seqs {
-		base := s * tokens
-		for h := range heads {
-			col := h * d
-			row := func(x []T, i int) []T { return x[(base+i)*D+col : (base+i)*D+col+d] }
-			for i := range tokens {
-				ks := keysOf(i)
-				qi := row(q, i)
+	pl.pairs = pl.start[op.tokens]
+	return pl
+}
+
+// keysOf returns query i's keys (all tokens when the plan has no lists).
+func (pl attnPlan) keysOf(i int, all []int) []int {
+	if pl.keys == nil {
+		return all
+	}
+	return pl.keys[i]
+}
+
+// attentionForward computes, for every sequence and head (in parallel), the weights
+// P = softmax(Q Kᵀ/√d) over each query's keys into probs (float64, per (sequence, head) and
+// pair) and, when out is not nil, the output P V.
+func attentionForward[T engine.Float](pl attnPlan, q, k, v, out []T, probs []float64) {
+	D := len(q) / (pl.seqs * pl.tokens)
+	d := D / pl.heads
+	scale := 1 / math.Sqrt(float64(d))
+	all := allTokens(pl.tokens)
+	parallel.For(pl.seqs*pl.heads, 4*pl.pairs*d, func(lo, hi int) {
+		acc := make([]float64, d)
+		for u := lo; u < hi; u++ {
+			s, h := u/pl.heads, u%pl.heads
+			base, col := s*pl.tokens, h*d
+			p := probs[u*pl.pairs : (u+1)*pl.pairs]
+			for i := range pl.tokens {
+				ks := pl.keysOf(i, all)
+				pi := p[pl.start[i]:pl.start[i+1]]
+				qi := q[(base+i)*D+col : (base+i)*D+col+d]
 				m := math.Inf(-1)
 				for n, j := range ks {
-					kj := row(k, j)
-					var dot float64
-					for c := range d {
-						dot += float64(qi[c]) * float64(kj[c])
+					kj := k[(base+j)*D+col : (base+j)*D+col+d]
+					var dot T
+					for c, x := range qi {
+						dot += x * kj[c]
 					}
-					p[n] = dot * scale
-					m = math.Max(m, dot*scale)
+					sc := float64(dot) * scale
+					pi[n] = sc
+					if sc > m {
+						m = sc
+					}
 				}
 				var z float64
-				for n := range ks {
-					e := math.Exp(p[n] - m)
-					p[n] = e
+				for n, sc := range pi {
+					e := math.Exp(sc - m)
+					pi[n] = e
 					z += e
 				}
-				for n := range ks {
-					p[n] /= z
+				inv := 1 / z
+				for n := range pi {
+					pi[n] *= inv
 				}
-				if out != nil {
-					oi := row(out, i)
-					for c := range d {
-						var acc float64
-						for n, j := range ks {
-							acc += p[n] * float64(row(v, j)[c])
-						}
-						oi[c] = T(acc)
-					}
+				if out == nil {
 					continue
 				}
-				gi := row(g, i)
-				// dp_j = g_i · v_j, then dS_ij = P_ij (dp_j − Σ_l P_il dp_l)
+				clear(acc)
+				for n, j := range ks {
+					vj := v[(base+j)*D+col : (base+j)*D+col+d]
+					w := pi[n]
+					for c, x := range vj {
+						acc[c] += w * float64(x)
+					}
+				}
+				oi := out[(base+i)*D+col : (base+i)*D+col+d]
+				for c := range oi {
+					oi[c] = T(acc[c])
+				}
+			}
+		}
+	})
+}
+
+// attentionBackward computes, from the weights probs of the forward pass and the upstream
+// gradient g, dQ = dS K/√d, dK = dSᵀ Q/√d and dV = Pᵀ g with dS = P ⊙ (g Vᵀ − rowsum(P ⊙ g Vᵀ)),
+// for every sequence and head in parallel (each writes only its own rows and columns). The
+// outputs are overwritten.
+func attentionBackward[T engine.Float](pl attnPlan, q, k, v, g []T, probs []float64, dq, dk, dv []T) {
+	D := len(q) / (pl.seqs * pl.tokens)
+	d := D / pl.heads
+	scale := 1 / math.Sqrt(float64(d))
+	all := allTokens(pl.tokens)
+	parallel.For(pl.seqs*pl.heads, 6*pl.pairs*d, func(lo, hi int) {
+		dp := make([]float64, pl.tokens)
+		for u := lo; u < hi; u++ {
+			s, h := u/pl.heads, u%pl.heads
+			base, col := s*pl.tokens, h*d
+			for i := range pl.tokens { // this (sequence, head)'s block of the outputs starts at zero
+				r := (base+i)*D + col
+				clear(dq[r : r+d])
+				clear(dk[r : r+d])
+				clear(dv[r : r+d])
+			}
+			p := probs[u*pl.pairs : (u+1)*pl.pairs]
+			for i := range pl.tokens {
+				ks := pl.keysOf(i, all)
+				pi := p[pl.start[i]:pl.start[i+1]]
+				ri := (base+i)*D + col
+				gi, qi, dqi := g[ri:ri+d], q[ri:ri+d], dq[ri:ri+d]
 				var sum float64
 				for n, j := range ks {
-					vj := row(v, j)
-					var dot float64
-					for c := range d {
-						dot += float64(gi[c]) * float64(vj[c])
+					vj := v[(base+j)*D+col : (base+j)*D+col+d]
+					var dot T
+					for c, x := range gi {
+						dot += x * vj[c]
 					}
-					dp[n] = dot
-					sum += p[n] * dot
+					dp[n] = float64(dot)
+					sum += pi[n] * dp[n]
 				}
 				for n, j := range ks {
-					pij := p[n]
-					ds := pij * (dp[n] - sum) * scale
-					if dq != nil {
-						qi, kj := row(dq, i), row(k, j)
-						for c := range d {
-							qi[c] += T(ds * float64(kj[c]))
-						}
-					}
-					if dk != nil {
-						kj, qi := row(dk, j), row(q, i)
-						for c := range d {
-							kj[c] += T(ds * float64(qi[c]))
-						}
-					}
-					if dv != nil {
-						vj := row(dv, j)
-						for c := range d {
-							vj[c] += T(pij * float64(gi[c]))
-						}
+					rj := (base+j)*D + col
+					pij := pi[n]
+					ds := T(pij * (dp[n] - sum) * scale)
+					kj, dkj, dvj := k[rj:rj+d], dk[rj:rj+d], dv[rj:rj+d]
+					pt := T(pij)
+					for c := range d {
+						dqi[c] += ds * kj[c]
+						dkj[c] += ds * qi[c]
+						dvj[c] += pt * gi[c]
 					}
 				}
 			}
 		}
+	})
+}
+
+// allTokens returns 0 … n-1.
+func allTokens(n int) []int {
+	all := make([]int, n)
+	for j := range all {
+		all[j] = j
 	}
+	return all
 }

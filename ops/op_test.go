@@ -141,6 +141,30 @@ func TestGELU_Float32Table(t *testing.T) {
 	}
 }
 
+// TestGELUTanh_Float32Table: float32 kernels read tanh-GELU and its derivative from tables;
+// they must agree with the float64 formulas to float32 precision, inside and outside the
+// table, forward (with the kept derivative) and backward.
+func TestGELUTanh_Float32Table(t *testing.T) {
+	const tol32 = 1e-6
+	var xs []float32
+	for x := -10.0; x <= 10.0; x += 0.00037 {
+		xs = append(xs, float32(x))
+	}
+	out, d, g, dg := make([]float32, len(xs)), make([]float32, len(xs)), make([]float32, len(xs)), make([]float32, len(xs))
+	for i := range g {
+		g[i] = 1
+	}
+	activate(GELUTanh, 0, xs, out, d)
+	activateGrad(GELUTanh, 0, xs, g, dg)
+	for i, v := range xs {
+		x := float64(v)
+		want, wantD := smoothValue(GELUTanh, x), smoothDeriv(GELUTanh, x)
+		if math.Abs(float64(out[i])-want) > tol32*math.Max(1, math.Abs(x)) || math.Abs(float64(d[i])-wantD) > tol32 || math.Abs(float64(dg[i])-wantD) > tol32 {
+			t.Fatalf("tanh-GELU(%v) = %v (want %v), derivative %v / %v (want %v)", v, out[i], want, d[i], dg[i], wantD)
+		}
+	}
+}
+
 func TestGELU_Float32NaNAndInf(t *testing.T) {
 	x := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
 	out, d := make([]float32, 3), make([]float32, 3)
