@@ -185,8 +185,8 @@ func TestGraphCommand_BadInput(t *testing.T) {
 	if err := datasets.WriteNpy(nan, &datasets.Array{Shape: []int{3, 2}, Data: []float64{0, 1, math.NaN(), 2, 3, 4}}, "float64"); err != nil {
 		t.Fatal(err)
 	}
-	ints := filepath.Join(dir, "ints.npy")
-	graphWriteInt64Npy(t, ints, []int64{1, 2, 3, 4, 5, 6}, 3, 2)
+	complexes := filepath.Join(dir, "complex.npy") // complex64: 8 bytes an element, not a dtype ncgn reads
+	graphWriteRawNpy(t, complexes, "<c8", []int64{1, 2, 3, 4, 5, 6}, 3, 2)
 	garbage := filepath.Join(dir, "garbage.npy")
 	if err := os.WriteFile(garbage, []byte("not a numpy file"), 0o644); err != nil {
 		t.Fatal(err)
@@ -199,7 +199,7 @@ func TestGraphCommand_BadInput(t *testing.T) {
 	}{
 		{"missing file", []string{"--points", filepath.Join(dir, "none.npy"), "--t", "0.5"}, 1, "none.npy"},
 		{"not npy", []string{"--points", garbage, "--t", "0.5"}, 1, "garbage.npy"},
-		{"int dtype", []string{"--points", ints, "--t", "0.5"}, 1, "dtype"},
+		{"complex dtype", []string{"--points", complexes, "--t", "0.5"}, 1, "dtype"},
 		{"4 columns", []string{"--points", wide, "--t", "0.5"}, 1, "1..3"},
 		{"1-D array", []string{"--points", flat, "--t", "0.5"}, 1, "shape"},
 		{"NaN", []string{"--points", nan, "--t", "0.5"}, 1, "NaN"},
@@ -230,10 +230,10 @@ func TestGraphCommand_BadInput(t *testing.T) {
 	}
 }
 
-// graphWriteInt64Npy writes a little-endian int64 .npy file (a dtype the command rejects).
-func graphWriteInt64Npy(t *testing.T, path string, v []int64, rows, cols int) {
+// graphWriteRawNpy writes a .npy file of dtype descr holding the 8-byte little-endian words v.
+func graphWriteRawNpy(t *testing.T, path, descr string, v []int64, rows, cols int) {
 	t.Helper()
-	header := "{'descr': '<i8', 'fortran_order': False, 'shape': (" + strconv.Itoa(rows) + ", " + strconv.Itoa(cols) + "), }"
+	header := "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + strconv.Itoa(rows) + ", " + strconv.Itoa(cols) + "), }"
 	pad := (64 - (10+len(header)+1)%64) % 64
 	header += strings.Repeat(" ", pad) + "\n"
 	buf := []byte("\x93NUMPY\x01\x00")
