@@ -172,3 +172,34 @@ func CodeOf(pkg string) (CodeState, error) {
 
 // Replicates returns the number of seeds of env (at least 1).
 func (env Env) Replicates() int { return max(env.Seeds, 1) }
+
+// CodeFor returns the code state that computes the cells of package pkg: env.Code when the
+// caller set it (tests, a deployed binary), else CodeOf(pkg); it logs a warning when the code
+// has uncommitted changes.
+func (env Env) CodeFor(pkg string) (CodeState, error) {
+	code := env.Code
+	if code.Fingerprint == "" {
+		var err error
+		if code, err = CodeOf(pkg); err != nil {
+			return CodeState{}, err
+		}
+	}
+	if len(code.Dirty) > 0 {
+		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	}
+	return code, nil
+}
+
+// Incomplete returns nil without missing cell replicates, else an error wrapping
+// ErrIncomplete that names the first 20 of them and counts the rest; experiment names the
+// experiment.
+func Incomplete(experiment string, missing []string) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	list, more := missing, ""
+	if len(list) > 20 {
+		list, more = list[:20], fmt.Sprintf(" and %d more", len(missing)-20)
+	}
+	return fmt.Errorf("%s: %d cell replicates missing: %s%s: %w", experiment, len(missing), strings.Join(list, ", "), more, ErrIncomplete)
+}

@@ -188,36 +188,12 @@ func TestDiTDMP_Gradient(t *testing.T) {
 			}
 			return res.Loss
 		}
-		names := []string{"dit.x_embed.w", "dit.x_embed.b", fmt.Sprintf("dit.final.p%d.linear.w", patch), "dit.block0.attn.q.w"}
-		loss()
-		analytics := map[string][]float64{} // every evaluation below overwrites Param.Grad
-		for _, name := range names {
-			analytics[name] = append([]float64(nil), d.Params().Get(name).Grad.Data().([]float64)...)
+		var params []*layers.Param
+		for _, name := range []string{"dit.x_embed.w", "dit.x_embed.b", fmt.Sprintf("dit.final.p%d.linear.w", patch), "dit.block0.attn.q.w"} {
+			params = append(params, d.Params().Get(name))
 		}
-		for _, name := range names {
-			prm := d.Params().Get(name)
-			analytic := analytics[name]
-			v := prm.Float64s()
-			var diff, norm float64
-			for k := 0; k < len(v); k += max(1, len(v)/24) {
-				const h = 1e-4
-				at := func(delta float64) float64 {
-					orig := v[k]
-					v[k] = orig + delta
-					_ = prm.SetFloat64s(v)
-					l := loss()
-					v[k] = orig
-					_ = prm.SetFloat64s(v)
-					return l
-				}
-				num := (8*(at(h)-at(-h)) - (at(2*h) - at(-2*h))) / (12 * h)
-				diff += (num - analytic[k]) * (num - analytic[k])
-				norm += num * num
-			}
-			if norm == 0 {
-				t.Fatalf("patch %d: %s has a zero numerical gradient", patch, name)
-			}
-			if e := math.Sqrt(diff / norm); e > 1e-6 {
+		for name, e := range fdErrors(t, params, loss, 1e-4, func(n int) int { return n / 24 }) {
+			if e > 1e-6 {
 				t.Errorf("patch %d: %s gradient relative error %.2e", patch, name, e)
 			}
 		}

@@ -140,14 +140,9 @@ func Run(ctx context.Context, env experiments.Env) error {
 	if err != nil {
 		return fmt.Errorf("dit: %w", err)
 	}
-	code := env.Code
-	if code.Fingerprint == "" {
-		if code, err = experiments.CodeOf(e.Package); err != nil {
-			return fmt.Errorf("dit: %w", err)
-		}
-	}
-	if len(code.Dirty) > 0 {
-		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	code, err := env.CodeFor(e.Package)
+	if err != nil {
+		return fmt.Errorf("dit: %w", err)
 	}
 	seeds := DeriveSeeds(env.Seed)
 	r := &runner{env: env, p: p, source: source, dir: dir, seeds: seeds, code: code, cache: cache, data: data, start: time.Now(), computed: map[string]bool{}}
@@ -174,9 +169,7 @@ func Run(ctx context.Context, env experiments.Env) error {
 				}
 			}
 		}
-		if len(missing) > 0 {
-			return fmt.Errorf("dit: cell replicates missing: %s: %w", strings.Join(missing, ", "), experiments.ErrIncomplete)
-		}
+		return experiments.Incomplete("dit", missing)
 	}
 	return nil
 }

@@ -12,31 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/exptest"
 )
 
 // sharedMNIST is SharedMNIST seen from this package's folder.
 const sharedMNIST = "../../" + SharedMNIST
-
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *logBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *logBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
-}
 
 // TestRun_SmokeMNIST runs the smoke preset on the shared MNIST (skipped when absent) with two
 // seeds: every cell of Table 4 has its metrics over 2 seeds, the paper's FID stands beside the
@@ -47,7 +30,7 @@ func TestRun_SmokeMNIST(t *testing.T) {
 		t.Skipf("%s absent (see ../shared/data/README.md): %v", sharedMNIST, err)
 	}
 	out := filepath.Join(t.TempDir(), Name)
-	log := &logBuffer{}
+	log := &exptest.Log{}
 	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Seeds: 2, Commit: "test", Data: sharedMNIST, Log: log,
 		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
 	if err := Run(context.Background(), env); err != nil {
@@ -94,7 +77,7 @@ func TestRun_SmokeMNIST(t *testing.T) {
 			t.Errorf("%s is not a PNG", f)
 		}
 	}
-	second := &logBuffer{}
+	second := &exptest.Log{}
 	env.Log = second
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatal(err)
@@ -131,7 +114,7 @@ func TestRun_FolderSource(t *testing.T) {
 		}
 	}
 	out := filepath.Join(t.TempDir(), Name)
-	log := &logBuffer{}
+	log := &exptest.Log{}
 	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Data: root, Log: log, Options: map[string]string{OptSource: SourceFolder},
 		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
 	if err := Run(context.Background(), env); err != nil {

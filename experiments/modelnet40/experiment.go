@@ -125,13 +125,7 @@ func Run(ctx context.Context, env experiments.Env) error {
 		if err != nil {
 			return err
 		}
-		if len(missing) > 0 {
-			more := ""
-			if len(missing) > 20 {
-				more, missing = fmt.Sprintf(" and %d more", len(missing)-20), missing[:20]
-			}
-			return fmt.Errorf("modelnet40: cell replicates missing: %s%s: %w", strings.Join(missing, ", "), more, experiments.ErrIncomplete)
-		}
+		return experiments.Incomplete("modelnet40", missing)
 	}
 	return nil
 }
@@ -187,14 +181,9 @@ func open(env experiments.Env) (*runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("modelnet40: %w", err)
 	}
-	code := env.Code
-	if code.Fingerprint == "" {
-		if code, err = experiments.CodeOf(e.Package); err != nil {
-			return nil, fmt.Errorf("modelnet40: %w", err)
-		}
-	}
-	if len(code.Dirty) > 0 {
-		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	code, err := env.CodeFor(e.Package)
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: %w", err)
 	}
 	seeds := DeriveSeeds(env.Seed)
 	r := &runner{env: env, p: p, ref: ref, dir: dir, root: root, layout: listing.Layout, dk: newDataKey(root, listing.Layout, p, seeds), seeds: seeds,

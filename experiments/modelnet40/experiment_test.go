@@ -1,7 +1,6 @@
 package modelnet40
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/exptest"
 )
 
 // sharedData is SharedData seen from this package's folder.
@@ -29,39 +28,6 @@ func syntheticTree(t testing.TB, train, test map[string]int, k int) string {
 		t.Fatal(err)
 	}
 	return root
-}
-
-// logWriter collects log lines and cancels a run when a line contains a given text.
-type logWriter struct {
-	mu     sync.Mutex
-	text   string
-	cancel context.CancelFunc
-	buf    bytes.Buffer
-}
-
-func (w *logWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf.Write(p)
-	if w.text != "" && w.cancel != nil && strings.Contains(w.buf.String(), w.text) {
-		w.cancel()
-	}
-	return len(p), nil
-}
-
-func (w *logWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
-}
-
-func readTable(t *testing.T, path string) *experiments.Table {
-	t.Helper()
-	tab, err := experiments.ReadTable(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab
 }
 
 // TestLoad_Selection checks the two test selections on a folder whose first class has fewer
@@ -228,12 +194,12 @@ func TestRun_Smoke(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	first := &logWriter{text: "models/gcn-knn-S2: trained", cancel: cancel}
+	first := &exptest.Log{Text: "models/gcn-knn-S2: trained", Cancel: cancel}
 	env.Log = first
 	if err := Run(ctx, env); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: error %v, want context.Canceled\n%s", err, first)
 	}
-	second := &logWriter{}
+	second := &exptest.Log{}
 	env.Log = second
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatalf("second run: %v\n%s", err, second)
@@ -247,7 +213,7 @@ func TestRun_Smoke(t *testing.T) {
 			t.Errorf("output %s: %v", f, err)
 		}
 	}
-	t1 := readTable(t, filepath.Join(out, "table1.json"))
+	t1 := exptest.ReadTable(t, filepath.Join(out, "table1.json"))
 	if len(t1.Cells) != 8 {
 		t.Fatalf("table 1 has %d cells, want 8", len(t1.Cells))
 	}
@@ -279,7 +245,7 @@ func TestRun_Smoke(t *testing.T) {
 	if dmpKNN != 1 {
 		t.Errorf("table 1 has %d W2 comparisons of GAT DMP and kNN, want 1: %+v", dmpKNN, t1.Comparisons)
 	}
-	t2 := readTable(t, filepath.Join(out, "table2.json"))
+	t2 := exptest.ReadTable(t, filepath.Join(out, "table2.json"))
 	if len(t2.Cells) != 5 {
 		t.Fatalf("table 2 has %d cells, want 5", len(t2.Cells))
 	}
@@ -288,7 +254,7 @@ func TestRun_Smoke(t *testing.T) {
 		t.Errorf("Table 2's exp column differs from Table 1's DMP GAT: %v, %v", exp1, exp2)
 	}
 
-	third := &logWriter{}
+	third := &exptest.Log{}
 	env.Log = third
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatal(err)
@@ -296,7 +262,7 @@ func TestRun_Smoke(t *testing.T) {
 	if strings.Contains(third.String(), ": computing") || strings.Contains(third.String(), ": training (") {
 		t.Errorf("third run computed again:\n%s", third)
 	}
-	again := readTable(t, filepath.Join(out, "table1.json"))
+	again := exptest.ReadTable(t, filepath.Join(out, "table1.json"))
 	for _, c := range t1.Cells {
 		if a := again.Cell(c.Row, c.Column); a == nil || a.Values[KeyW2] != c.Values[KeyW2] || !a.Cached {
 			t.Errorf("cell %s/%s: cached run gives %v, first %v", c.Row, c.Column, a, c.Values)
@@ -304,7 +270,7 @@ func TestRun_Smoke(t *testing.T) {
 	}
 	// A change of the code's fingerprint recomputes the cells.
 	env.Code.Fingerprint, env.Only = "fp-changed", []string{"table1/random"}
-	fourth := &logWriter{}
+	fourth := &exptest.Log{}
 	env.Log = fourth
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatal(err)
@@ -321,13 +287,13 @@ func TestRun_SharedData(t *testing.T) {
 		t.Skipf("%s absent (see ../shared/data/README.md): %v", sharedData, err)
 	}
 	out := filepath.Join(t.TempDir(), Name)
-	log := &logWriter{}
+	log := &exptest.Log{}
 	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Commit: "test", Data: sharedData, Log: log,
 		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatalf("%v\n%s", err, log)
 	}
-	t1 := readTable(t, filepath.Join(out, "table1.json"))
+	t1 := exptest.ReadTable(t, filepath.Join(out, "table1.json"))
 	if !strings.Contains(t1.Meta.Data, "airplane 8") {
 		t.Errorf("data description %q does not name the test classes (airplane 8)", t1.Meta.Data)
 	}
@@ -377,14 +343,14 @@ func TestRun_SamplerOption(t *testing.T) {
 		t.Skipf("%s absent (see ../shared/data/README.md): %v", sharedData, err)
 	}
 	out := filepath.Join(t.TempDir(), Name)
-	log := &logWriter{}
+	log := &exptest.Log{}
 	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Commit: "test", Data: sharedData, Log: log,
 		Only: []string{"table1/gat-dmp"}, Options: map[string]string{OptSampler: "ddim"},
 		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatalf("%v\n%s", err, log)
 	}
-	t1 := readTable(t, filepath.Join(out, "sampler-ddim", "table1.json"))
+	t1 := exptest.ReadTable(t, filepath.Join(out, "sampler-ddim", "table1.json"))
 	if c := t1.Cell("gat", "dmp"); c == nil || !(c.Values[KeyW2] > 0) {
 		t.Errorf("DMP GAT cell under DDIM: %v", c)
 	}

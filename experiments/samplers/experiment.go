@@ -116,14 +116,9 @@ func Run(ctx context.Context, env experiments.Env) error {
 	if err != nil {
 		return fmt.Errorf("samplers: %w", err)
 	}
-	code := env.Code
-	if code.Fingerprint == "" {
-		if code, err = experiments.CodeOf(Experiment().Package); err != nil {
-			return fmt.Errorf("samplers: %w", err)
-		}
-	}
-	if len(code.Dirty) > 0 {
-		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	code, err := env.CodeFor(Experiment().Package)
+	if err != nil {
+		return fmt.Errorf("samplers: %w", err)
 	}
 	r := &runner{env: env, p: p, code: code, cache: cache, tasks: map[string]*task{}, start: time.Now(), computed: map[string]bool{}}
 	want := map[string]bool{}
@@ -157,13 +152,7 @@ func Run(ctx context.Context, env experiments.Env) error {
 		if err != nil {
 			return err
 		}
-		if len(missing) > 0 {
-			more := ""
-			if len(missing) > 20 {
-				more, missing = fmt.Sprintf(" and %d more", len(missing)-20), missing[:20]
-			}
-			return fmt.Errorf("samplers: cell replicates missing: %s%s: %w", strings.Join(missing, ", "), more, experiments.ErrIncomplete)
-		}
+		return experiments.Incomplete("samplers", missing)
 	}
 	return nil
 }

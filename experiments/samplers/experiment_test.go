@@ -1,47 +1,19 @@
 package samplers
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/exptest"
 	"github.com/ncgn/ncgn/experiments/stats"
 )
-
-// logBuffer collects a run's log lines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *logBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *logBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
-}
-
-func readTable(t *testing.T, path string) *experiments.Table {
-	t.Helper()
-	tb, err := experiments.ReadTable(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tb
-}
 
 func TestSetting_KeyTitle(t *testing.T) {
 	for _, tc := range []struct {
@@ -147,7 +119,7 @@ func TestRun_Smoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(root, "out", Name)
-	log := &logBuffer{}
+	log := &exptest.Log{}
 	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Seeds: 2, Commit: "test", Data: data, Log: log,
 		Code: experiments.CodeState{Fingerprint: "fp-test", Commit: "abc123"}}
 	if err := Run(context.Background(), env); err != nil {
@@ -166,7 +138,7 @@ func TestRun_Smoke(t *testing.T) {
 		paper    Setting
 		nna      bool
 	}{{"modelnet40", p.ModelNet40, p.ModelNet40Paper, true}, {"transcriptomics", p.Transcriptomics, p.TranscriptomicsPaper, false}} {
-		tb := readTable(t, filepath.Join(out, task.name+".json"))
+		tb := exptest.ReadTable(t, filepath.Join(out, task.name+".json"))
 		if len(tb.Cells) != len(task.settings)*len(networks) {
 			t.Errorf("%s: %d cells, want %d", task.name, len(tb.Cells), len(task.settings)*len(networks))
 		}
@@ -201,7 +173,7 @@ func TestRun_Smoke(t *testing.T) {
 			t.Errorf("%s: %d comparisons, want %d", task.name, len(tb.Comparisons), want)
 		}
 	}
-	ch := readTable(t, filepath.Join(out, "cheapest.json"))
+	ch := exptest.ReadTable(t, filepath.Join(out, "cheapest.json"))
 	if len(ch.Rows) != 2*len(networks) || len(ch.Cells) != 2*2*len(networks) {
 		t.Errorf("cheapest: %d rows and %d cells, want %d and %d", len(ch.Rows), len(ch.Cells), 2*len(networks), 4*len(networks))
 	}
@@ -212,7 +184,7 @@ func TestRun_Smoke(t *testing.T) {
 		}
 	}
 
-	second := &logBuffer{}
+	second := &exptest.Log{}
 	env.Log = second
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatal(err)
@@ -221,7 +193,7 @@ func TestRun_Smoke(t *testing.T) {
 		t.Errorf("second run computed cells again:\n%s", second)
 	}
 
-	env.Report, env.Seeds, env.Log = true, 3, &logBuffer{}
+	env.Report, env.Seeds, env.Log = true, 3, &exptest.Log{}
 	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrIncomplete) || !strings.Contains(err.Error(), "/seed3") {
 		t.Errorf("report with a third seed: error %v, want ErrIncomplete naming the seed3 cells", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/ncgn/ncgn/experiments"
@@ -159,14 +158,9 @@ func open(env experiments.Env) (*runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transcriptomics: %w", err)
 	}
-	code := env.Code
-	if code.Fingerprint == "" {
-		if code, err = experiments.CodeOf(Experiment().Package); err != nil {
-			return nil, fmt.Errorf("transcriptomics: %w", err)
-		}
-	}
-	if len(code.Dirty) > 0 {
-		env.Logf("warning: the code of this experiment has uncommitted changes (%s): cells computed now are cached under that code's fingerprint and labelled %s", strings.Join(code.Dirty, ", "), code.Commit)
+	code, err := env.CodeFor(Experiment().Package)
+	if err != nil {
+		return nil, fmt.Errorf("transcriptomics: %w", err)
 	}
 	r := &runner{env: env, p: p, seeds: DeriveSeeds(env.Seed), code: code, cache: cache, start: time.Now(),
 		nets: trained.New(cache, code, env), computed: map[string]bool{}}

@@ -1,46 +1,18 @@
 package transcriptomics
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/exptest"
 )
-
-// cancelOn is a log writer that cancels a run when a line contains a given text.
-type cancelOn struct {
-	mu     sync.Mutex
-	text   string
-	cancel context.CancelFunc
-	log    bytes.Buffer
-}
-
-func (c *cancelOn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.log.Write(p)
-	if c.text != "" && strings.Contains(c.log.String(), c.text) {
-		c.cancel()
-	}
-	return len(p), nil
-}
-
-func readTable(t *testing.T, path string) *experiments.Table {
-	t.Helper()
-	tab, err := experiments.ReadTable(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab
-}
 
 // TestRun_Smoke runs the smoke preset end to end into a temporary folder: a first run
 // stopped after its first network is trained, a second run that resumes and completes, and a
@@ -53,38 +25,38 @@ func TestRun_Smoke(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stop := &cancelOn{text: "models/knn-gcn-L3-S2: trained", cancel: cancel}
+	stop := &exptest.Log{Text: "models/knn-gcn-L3-S2: trained", Cancel: cancel}
 	env.Log = stop
 	err := Run(ctx, env)
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("interrupted run: error %v, want context.Canceled\n%s", err, stop.log.String())
+		t.Fatalf("interrupted run: error %v, want context.Canceled\n%s", err, stop.String())
 	}
 
-	resumed := &cancelOn{}
+	resumed := &exptest.Log{}
 	env.Log = resumed
 	if err := Run(context.Background(), env); err != nil {
-		t.Fatalf("second run: %v\n%s", err, resumed.log.String())
+		t.Fatalf("second run: %v\n%s", err, resumed.String())
 	}
-	if !regexp.MustCompile(`preset smoke, 1 seed\(s\), shard all: \d+ cell replicates to compute \(\d+ networks to train\), [1-9]\d* cached; writing into `).MatchString(resumed.log.String()) ||
-		!regexp.MustCompile(`\[\d+/\d+\] table3/\S+: W2 .*elapsed, about .* left`).MatchString(resumed.log.String()) {
-		t.Errorf("second run does not announce its plan or its progress:\n%s", resumed.log.String())
+	if !regexp.MustCompile(`preset smoke, 1 seed\(s\), shard all: \d+ cell replicates to compute \(\d+ networks to train\), [1-9]\d* cached; writing into `).MatchString(resumed.String()) ||
+		!regexp.MustCompile(`\[\d+/\d+\] table3/\S+: W2 .*elapsed, about .* left`).MatchString(resumed.String()) {
+		t.Errorf("second run does not announce its plan or its progress:\n%s", resumed.String())
 	}
-	if !strings.Contains(resumed.log.String(), "simulated data reused") || strings.Contains(resumed.log.String(), "simulating ") {
-		t.Errorf("second run simulated the data again:\n%s", resumed.log.String())
+	if !strings.Contains(resumed.String(), "simulated data reused") || strings.Contains(resumed.String(), "simulating ") {
+		t.Errorf("second run simulated the data again:\n%s", resumed.String())
 	}
-	if !strings.Contains(resumed.log.String(), "models/knn-gcn-L3-S2: reused from the cache") {
-		t.Errorf("second run did not reuse the network trained by the first:\n%s", resumed.log.String())
+	if !strings.Contains(resumed.String(), "models/knn-gcn-L3-S2: reused from the cache") {
+		t.Errorf("second run did not reuse the network trained by the first:\n%s", resumed.String())
 	}
 	for _, f := range []string{"table3.md", "table3.csv", "table3.json", "figure11.png", "figure11.csv", "figure11.md", "figure11.json"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("output %s: %v", f, err)
 		}
 	}
-	t3 := readTable(t, filepath.Join(out, "table3.json"))
+	t3 := exptest.ReadTable(t, filepath.Join(out, "table3.json"))
 	if notes := strings.Join(t3.Notes, "\n"); !regexp.MustCompile(`random baseline scores \d\.\d{3} .* normalised the reference's way the same random samples score \d\.\d{3}`).MatchString(notes) {
 		t.Errorf("table 3 does not explain the random baseline's normalisation:\n%s", notes)
 	}
-	f11 := readTable(t, filepath.Join(out, "figure11.json"))
+	f11 := exptest.ReadTable(t, filepath.Join(out, "figure11.json"))
 	for _, tab := range []*experiments.Table{t3, f11} {
 		if m := tab.Missing(); len(m) != 0 {
 			t.Errorf("%s: cells without a number: %v", tab.Name, m)
@@ -111,16 +83,16 @@ func TestRun_Smoke(t *testing.T) {
 		t.Errorf("table3.md lacks the smoke warning or the paper's numbers:\n%s", md)
 	}
 
-	again := &cancelOn{}
+	again := &exptest.Log{}
 	env.Log = again
 	start := time.Now()
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(again.log.String(), "training") || strings.Contains(again.log.String(), "simulating") {
-		t.Errorf("third run trained or simulated although everything is cached:\n%s", again.log.String())
+	if strings.Contains(again.String(), "training") || strings.Contains(again.String(), "simulating") {
+		t.Errorf("third run trained or simulated although everything is cached:\n%s", again.String())
 	}
-	t3again := readTable(t, filepath.Join(out, "table3.json"))
+	t3again := exptest.ReadTable(t, filepath.Join(out, "table3.json"))
 	for _, c := range t3again.Cells {
 		if !c.Cached {
 			t.Errorf("third run: cell %s/%s not marked cached", c.Row, c.Column)
@@ -136,7 +108,7 @@ func TestRun_Smoke(t *testing.T) {
 	if err := Run(context.Background(), onlyEnv); err != nil {
 		t.Fatal(err)
 	}
-	t3only := readTable(t, filepath.Join(only, "table3.json"))
+	t3only := exptest.ReadTable(t, filepath.Join(only, "table3.json"))
 	if n := len(t3only.Missing()); n != 6*7-1 {
 		t.Errorf("--only run: %d cells missing, want 41", n)
 	}
@@ -163,12 +135,12 @@ func TestRun_SeedsAndCodeStates(t *testing.T) {
 	out := filepath.Join(t.TempDir(), Name)
 	env := experiments.Env{Scale: experiments.Smoke, OutDir: out, Seed: 1, Seeds: 2, Commit: "test",
 		Only: []string{"table3/unconditional/*"}, Code: experiments.CodeState{Fingerprint: "one", Commit: "commit-one"}}
-	log := &cancelOn{}
+	log := &exptest.Log{}
 	env.Log = log
 	if err := Run(context.Background(), env); err != nil {
-		t.Fatalf("%v\n%s", err, log.log.String())
+		t.Fatalf("%v\n%s", err, log.String())
 	}
-	t3 := readTable(t, filepath.Join(out, "table3.json"))
+	t3 := exptest.ReadTable(t, filepath.Join(out, "table3.json"))
 	for _, m := range Methods() {
 		c := t3.Cell("unconditional", m.Key())
 		s, ok := c.Summaries["w2"]
@@ -189,24 +161,24 @@ func TestRun_SeedsAndCodeStates(t *testing.T) {
 		t.Errorf("code states %v", t3.Meta.CodeStates)
 	}
 
-	again := &cancelOn{}
+	again := &exptest.Log{}
 	env.Log = again
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(again.log.String(), "training") || strings.Contains(again.log.String(), ": W2 ") {
-		t.Errorf("same code: something was computed again:\n%s", again.log.String())
+	if strings.Contains(again.String(), "training") || strings.Contains(again.String(), ": W2 ") {
+		t.Errorf("same code: something was computed again:\n%s", again.String())
 	}
 
-	changed := &cancelOn{}
+	changed := &exptest.Log{}
 	env.Log, env.Code = changed, experiments.CodeState{Fingerprint: "two", Commit: "commit-two"}
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(changed.log.String(), ": trained "); n != 2*6 {
-		t.Errorf("changed code: %d networks trained, want all 12 (6 graphs x 2 seeds):\n%s", n, changed.log.String())
+	if n := strings.Count(changed.String(), ": trained "); n != 2*6 {
+		t.Errorf("changed code: %d networks trained, want all 12 (6 graphs x 2 seeds):\n%s", n, changed.String())
 	}
-	t3 = readTable(t, filepath.Join(out, "table3.json"))
+	t3 = exptest.ReadTable(t, filepath.Join(out, "table3.json"))
 	if c := t3.Cell("unconditional", "dmp-gat"); c.Commit != "commit-two" {
 		t.Errorf("changed code: cell computed at %q, want commit-two", c.Commit)
 	}
@@ -221,7 +193,7 @@ func TestRun_SamplerOption(t *testing.T) {
 	if err := Run(context.Background(), env); err != nil {
 		t.Fatal(err)
 	}
-	t3 := readTable(t, filepath.Join(out, "sampler-heun", "table3.json"))
+	t3 := exptest.ReadTable(t, filepath.Join(out, "sampler-heun", "table3.json"))
 	if c := t3.Cell("unconditional", "dmp-gat"); c == nil || !(c.Values["w2"] > 0) {
 		t.Errorf("DMP GAT cell under Heun: %v", c)
 	}

@@ -1,8 +1,6 @@
 package transcriptomics
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	st "github.com/ncgn/ncgn/datasets/transcriptomics"
@@ -137,17 +135,4 @@ func (r *runner) missing(want map[string]bool) ([]string, error) {
 }
 
 // incomplete returns the error of a report run that found cells missing (nil if none).
-func incomplete(missing []string) error {
-	if len(missing) == 0 {
-		return nil
-	}
-	list := missing
-	if len(list) > 20 {
-		list = list[:20]
-	}
-	more := ""
-	if len(missing) > len(list) {
-		more = fmt.Sprintf(" and %d more", len(missing)-len(list))
-	}
-	return fmt.Errorf("transcriptomics: %d cell replicates missing: %s%s: %w", len(missing), strings.Join(list, ", "), more, experiments.ErrIncomplete)
-}
+func incomplete(missing []string) error { return experiments.Incomplete("transcriptomics", missing) }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ncgn/ncgn/experiments"
+	"github.com/ncgn/ncgn/experiments/exptest"
 )
 
 // Environment of a child process of the shard tests: the output folder, the shard ("I/N" or
@@ -131,7 +132,7 @@ func TestShards_EqualOneProcess(t *testing.T) {
 		t.Fatalf("report after all shards: %v\n%s", err, log.String())
 	}
 	for _, name := range []string{"table3.json", "figure11.json"} {
-		a, b := readTable(t, filepath.Join(one, name)), readTable(t, filepath.Join(sharded, name))
+		a, b := exptest.ReadTable(t, filepath.Join(one, name)), exptest.ReadTable(t, filepath.Join(sharded, name))
 		if len(a.Cells) != len(b.Cells) {
 			t.Fatalf("%s: %d cells from one process, %d from shards", name, len(a.Cells), len(b.Cells))
 		}
