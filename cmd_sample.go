@@ -23,6 +23,7 @@ func init() {
 			&cli.StringFlag{Name: "sampler", Usage: "sampler `NAME`: ddpm (default, respaced to --steps) or ddim for diffusion; euler (default), midpoint, heun or dopri5 (adaptive) for flow matching"},
 			&cli.Float64Flag{Name: "tolerance", Usage: "dopri5's relative and absolute error per step (default 1e-3); --steps sets its first step"},
 			&cli.Float64Flag{Name: "eta", Usage: "DDIM's noise scale in [0, 1] (0: deterministic; 1 with all steps: DDPM's sampler)"},
+			&cli.BoolFlag{Name: "batch-stats", Usage: "normalise with each sampling batch's own statistics instead of the running estimates of training (samples then depend on --batch)"},
 			&cli.IntFlag{Name: "batch", Value: 128, Usage: "samples per network call"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the initial noise and of every sampling draw"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress bar"},
@@ -56,7 +57,7 @@ func sampleAction(c *cli.Context) error {
 		return fail("%v", err)
 	}
 	sc := rs.SampleConfig(c.Int("n"))
-	sc.BatchSize, sc.Seed = c.Int("batch"), c.Int64("seed")
+	sc.BatchSize, sc.Seed, sc.BatchStats = c.Int("batch"), c.Int64("seed"), c.Bool("batch-stats")
 	if s := c.Int("steps"); s > 0 {
 		sc.DDPM.SamplingSteps = s
 		sc.Flow.Steps = s

@@ -319,8 +319,10 @@ func tinyCloudsFile(t *testing.T) (string, string) {
 func TestSample_Samplers(t *testing.T) {
 	dir := t.TempDir()
 	run := filepath.Join("spec", "testdata", "old-pos")
-	for i, extra := range [][]string{{"--sampler", "ddim"}, {"--sampler", "ddim", "--eta", "0.5"}, {"--sampler", "ddpm"}} {
+	outs := map[int]string{}
+	for i, extra := range [][]string{{"--sampler", "ddim"}, {"--sampler", "ddim", "--eta", "0.5"}, {"--sampler", "ddpm"}, {"--sampler", "ddpm", "--batch-stats"}} {
 		out := filepath.Join(dir, fmt.Sprintf("s%d.npy", i))
+		outs[i] = out
 		args := append([]string{"sample", "--run", run, "--n", "2", "--steps", "4", "--out", out, "--quiet"}, extra...)
 		if o, errOut, code := runCLI(args...); code != 0 {
 			t.Fatalf("%v: exit %d: %s %s", extra, code, o, errOut)
@@ -328,6 +330,13 @@ func TestSample_Samplers(t *testing.T) {
 		if _, err := os.Stat(out); err != nil {
 			t.Fatalf("%v: %v", extra, err)
 		}
+	}
+	// The reference network's batch norms: batch statistics give other samples than the
+	// running estimates from the same noise.
+	a, errA := datasets.ReadNpy(outs[2])
+	b, errB := datasets.ReadNpy(outs[3])
+	if errA != nil || errB != nil || reflect.DeepEqual(a.Data, b.Data) {
+		t.Errorf("--batch-stats gave the same samples as the running estimates (%v, %v)", errA, errB)
 	}
 	for _, c := range []struct {
 		extra []string

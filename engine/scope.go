@@ -21,6 +21,10 @@ type Scope struct {
 	// running statistics) instead of the fused evaluation ops (op_dense_eval.go): for tests
 	// and diagnostics; the results agree to rounding.
 	Unfused bool
+	// BatchStats makes an evaluation scope's batch normalisations use the statistics of the
+	// batch, as in training, instead of the running estimates (which it leaves as they are):
+	// a named option of sampling (generative.SampleConfig.BatchStats). It implies Unfused.
+	BatchStats bool
 
 	ps    *Params
 	bound map[*Param]*gorgonia.Node
@@ -35,8 +39,8 @@ func NewScope(ps *Params, train bool) *Scope {
 }
 
 // FusedEval reports whether layers build the fused evaluation ops: an evaluation scope that
-// is not Unfused.
-func (s *Scope) FusedEval() bool { return !s.Train && !s.Unfused }
+// is neither Unfused nor BatchStats.
+func (s *Scope) FusedEval() bool { return !s.Train && !s.Unfused && !s.BatchStats }
 
 // Params is the parameter store the scope binds.
 func (s *Scope) Params() *Params { return s.ps }

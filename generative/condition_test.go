@@ -138,10 +138,29 @@ type probeDenoiser struct {
 	check            func(xt []float64, batch, first int)
 	steps, batchSize int
 	calls            int
+	batchStats       bool // the last scope's SampleConfig.BatchStats
 }
 
 func (d *probeDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
+	d.batchStats = s.BatchStats
 	d.check(xt, batch, (d.calls/d.steps)*d.batchSize)
 	d.calls++
 	return d.Denoiser.Forward(s, xt, batch, t, graphSeed)
+}
+
+// TestSample_BatchStatsReachesScope checks that SampleConfig.BatchStats reaches the scope of
+// every network evaluation (and that it is off by default).
+func TestSample_BatchStatsReachesScope(t *testing.T) {
+	s := Shape{Nodes: 3, Dim: 2}
+	for _, on := range []bool{false, true} {
+		probe := &probeDenoiser{Denoiser: newMLPDenoiser(t, tensor.Float64, s, 8, 1), steps: 4, batchSize: 2, check: func([]float64, int, int) {}}
+		probe.batchStats = !on
+		cfg := SampleConfig{Process: ProcessFlow, Flow: FlowConfig{Steps: 4}, Count: 2, BatchSize: 2, BatchStats: on}
+		if _, err := Sample(context.Background(), probe, s, cfg); err != nil {
+			t.Fatal(err)
+		}
+		if probe.batchStats != on || probe.calls != 4 {
+			t.Errorf("BatchStats %v: the scope had %v after %d calls", on, probe.batchStats, probe.calls)
+		}
+	}
 }

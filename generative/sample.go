@@ -28,6 +28,10 @@ type SampleConfig struct {
 	// (it must be the EMA of den.Params()). Nil samples with the parameters as they are, e.g.
 	// after loading a checkpoint's ema_params.bin.
 	EMA *optim.EMA `json:"-"`
+	// BatchStats normalises with each sampling batch's own statistics (as in training) instead
+	// of the running estimates the network learned: a named option, not the reference's way.
+	// Samples then depend on the batch they are drawn in.
+	BatchStats bool `json:"batch_stats,omitempty"`
 	// NFE, if set, receives the network evaluations per batch (their mean over the batches):
 	// the number of levels for the fixed-step samplers, what the adaptive solver needed for it.
 	NFE *float64 `json:"-"`
@@ -259,6 +263,7 @@ func (bs *SampleBatch) Step(k int) (StepReport, error) {
 	}
 	t0 := time.Now()
 	s := layers.NewScope(sp.den.Params(), false)
+	s.BatchStats = sp.cfg.BatchStats
 	pred, err := sp.den.Forward(s, bs.st.X, batch, bs.ts, graphSeed(sp.cfg.Seed, streamLevel, k<<32|first))
 	if err != nil {
 		return rep, fail(fmt.Errorf("denoiser: %w", err))

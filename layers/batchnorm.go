@@ -13,7 +13,8 @@ import (
 //
 // In training the batch's mean and biased variance are used, and the running estimates are
 // updated after the step as running = (1 - momentum) running + momentum batch (with the
-// unbiased batch variance, as PyTorch does); in evaluation the running estimates are used.
+// unbiased batch variance, as PyTorch does); in evaluation the running estimates are used, or,
+// in a scope with BatchStats, the batch's statistics (the running estimates unchanged).
 // The running estimates are buffers of the Params, so they persist across rebuilt graphs and
 // are saved with the parameters.
 type BatchNorm struct {
@@ -79,9 +80,12 @@ func (b *BatchNorm) ForwardAct(s *Scope, x *gorgonia.Node, act Activation) (*gor
 		return nil, fmt.Errorf("layers: BatchNorm %q: input %v, want [n, %d]: %w", b.Gamma.Name, x.Shape(), b.cfg.Features, ErrShape)
 	}
 	var st *ops.NormState
-	if !s.Train {
+	switch {
+	case !s.Train && !s.BatchStats:
 		st = b.evalState(act)
-	} else {
+	case !s.Train: // evaluation with the batch's statistics: the running estimates stay
+		st = ops.TrainNorm(act)
+	default:
 		st = ops.TrainNorm(act)
 		s.AfterRun(func() error {
 			mean, varUnbiased := st.BatchStats()

@@ -329,6 +329,26 @@ func TestBatchNorm_RunningStatistics(t *testing.T) {
 	if m := bn.RunningMean.Float64s(); m[0] != gotM[0] {
 		t.Fatal("evaluation changed the running mean")
 	}
+	// Evaluation with BatchStats normalises with the batch's own statistics (biased variance,
+	// as training) and still leaves the running estimates alone.
+	s = NewScope(ps, false)
+	s.BatchStats = true
+	x, _ = s.Input("x", data, 4, 2)
+	y, _ = bn.Forward(s, x)
+	if res, err = s.Run(nil, y); err != nil {
+		t.Fatal(err)
+	}
+	got = engine.ToFloat64s(res.Values[0])
+	mean, biased := []float64{3, 25}, []float64{14.0 / 4, 500.0 / 4}
+	for i, v := range data {
+		j := i % 2
+		if want := (v - mean[j]) / math.Sqrt(biased[j]+1e-5); math.Abs(got[i]-want) > 1e-12 {
+			t.Fatalf("batch-statistics eval output %v, want element %d = %v", got, i, want)
+		}
+	}
+	if m, v := bn.RunningMean.Float64s(), bn.RunVar.Float64s(); m[1] != gotM[1] || v[1] != gotV[1] {
+		t.Fatal("evaluation with batch statistics changed the running estimates")
+	}
 }
 
 func TestScope_ParamsUntouchedByRun(t *testing.T) {

@@ -24,6 +24,9 @@ const (
 	OrientPaper    = "paper"
 	OrientRef      = "reference"
 	OptSampler     = "sampler"
+	OptNorm        = "norm"
+	NormRunning    = "running"
+	NormBatch      = "batch"
 )
 
 // Experiment returns the registry entry of this experiment.
@@ -62,6 +65,8 @@ func Experiment() experiments.Experiment {
 				Values: []string{OrientPaper, OrientRef}, Default: OrientPaper},
 			{Name: OptSampler, Usage: "reverse step of sampling, over the preset's sampling steps: ddpm (the paper's) or ddim (deterministic, η = 0)",
 				Values: []string{string(generative.SamplerDDPM), string(generative.SamplerDDIM)}, Default: string(generative.SamplerDDPM)},
+			{Name: OptNorm, Usage: "batch normalisation when sampling: running (the reference's: the running estimates of training) or batch (each sampling batch's own statistics, as in training; the reference network's shared norms fit its running estimates badly)",
+				Values: []string{NormRunning, NormBatch}, Default: NormRunning},
 		},
 	}
 }
@@ -153,9 +158,17 @@ func open(env experiments.Env) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	norm, err := e.Option(env, OptNorm)
+	if err != nil {
+		return nil, err
+	}
 	ref := orient == OrientRef
 	dir := env.OutDir
 	var variant []string
+	if norm == NormBatch {
+		p.BatchStats = true
+		variant = append(variant, "norm-batch")
+	}
 	if sampler != string(generative.SamplerDDPM) {
 		p.Sampler = generative.DDPMSampler(sampler)
 		variant = append(variant, "sampler-"+sampler)
@@ -181,13 +194,20 @@ func open(env experiments.Env) (*runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("modelnet40: %w", err)
 	}
+	// The networks live in the default folder's cache whatever the options: a variant that
+	// changes only the sampling (sampler, norm) or the test selection reuses them, and one
+	// that changes the training (orientation) has its own names and keys there.
+	netCache, err := experiments.OpenCache(filepath.Join(env.OutDir, "cache"))
+	if err != nil {
+		return nil, fmt.Errorf("modelnet40: %w", err)
+	}
 	code, err := env.CodeFor(e.Package)
 	if err != nil {
 		return nil, fmt.Errorf("modelnet40: %w", err)
 	}
 	seeds := DeriveSeeds(env.Seed)
 	r := &runner{env: env, p: p, ref: ref, dir: dir, root: root, layout: listing.Layout, dk: newDataKey(root, listing.Layout, p, seeds), seeds: seeds,
-		code: code, cache: cache, nets: trained.New(cache, code, env), start: time.Now(), computed: map[string]bool{}}
+		code: code, cache: cache, nets: trained.New(netCache, code, env), start: time.Now(), computed: map[string]bool{}}
 	for k := range env.Replicates() {
 		r.reps = append(r.reps, seeds.ForReplicate(k))
 	}

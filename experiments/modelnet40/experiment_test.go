@@ -361,4 +361,27 @@ func TestRun_SamplerOption(t *testing.T) {
 	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrConfig) || !strings.Contains(err.Error(), "sampler") {
 		t.Errorf("heun for a DDPM experiment: %v, want ErrConfig naming the option", err)
 	}
+	// --norm batch samples the same network (reused from the default folder's cache, where the
+	// DDIM run trained it) with batch statistics, into its own folder.
+	batch := &exptest.Log{}
+	env.Options, env.Log = map[string]string{OptNorm: NormBatch}, batch
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("%v\n%s", err, batch)
+	}
+	if !strings.Contains(batch.String(), "models/gat-dmp-exp-S2: reused from the cache") {
+		t.Errorf("--norm batch trained the network again:\n%s", batch)
+	}
+	tb := exptest.ReadTable(t, filepath.Join(out, "norm-batch", "table1.json"))
+	if c := tb.Cell("gat", "dmp"); c == nil || !(c.Values[KeyW2] > 0) || !strings.Contains(strings.Join(tb.Notes, " "), "--norm batch") {
+		t.Errorf("DMP GAT cell with batch statistics: %v; notes %q", c, tb.Notes)
+	}
+	def := &exptest.Log{}
+	env.Options, env.Log = nil, def
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatal(err)
+	}
+	run := exptest.ReadTable(t, filepath.Join(out, "table1.json"))
+	if a, b := run.Cell("gat", "dmp"), tb.Cell("gat", "dmp"); a == nil || a.Values[KeyW2] == b.Values[KeyW2] {
+		t.Errorf("running and batch statistics give the same W2 (%v, %v)", a, b)
+	}
 }

@@ -57,6 +57,9 @@ type Preset struct {
 	SampleBatch   int `json:"sample_batch"`
 	// Sampler is the reverse step: "" (DDPM, the paper's) or "ddim" (η = 0; --sampler ddim).
 	Sampler generative.DDPMSampler `json:"sampler,omitempty"`
+	// BatchStats samples with each batch's own normalisation statistics instead of the
+	// running estimates (--norm batch; generative.SampleConfig.BatchStats).
+	BatchStats bool `json:"batch_stats,omitempty"`
 
 	// BootstrapReps is the number of resamples of the test clouds on which each cell's W2 is
 	// also computed (the same resamples for every method and seed); 0 computes none.
