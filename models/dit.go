@@ -23,6 +23,10 @@ type DiTConfig struct {
 	MLPRatio    int `json:"mlp_ratio"`    // hidden width of the blocks' MLP over D; default 4
 	Classes     int `json:"classes"`      // classes of the labels (0: unconditional); the table has one more row, the null label of classifier-free guidance
 	FreqDim     int `json:"freq_dim"`     // size of the sinusoidal timestep features; default 256
+	// LearnSigma adds DiT's learned variances: a second output of OutChannels values per pixel,
+	// v in about [−1, 1], interpolating each step's log-variance between the posterior's and
+	// log β (ForwardVar; generative.DDPM.StepLearned, ops.DiffusionVLB).
+	LearnSigma bool `json:"learn_sigma,omitempty"`
 }
 
 // DiT-S and DiT-B (the paper's Table 4 sizes) and a tiny configuration for tests.
@@ -94,7 +98,7 @@ func NewDiT(ps *layers.Params, cfg DiTConfig) (*DiT, error) {
 	if d.trunk, err = newDiTTrunk(ps, cfg); err != nil {
 		return fail(err)
 	}
-	if d.final, err = newDiTFinal(ps, "dit.final", D, p*p*cfg.OutChannels); err != nil {
+	if d.final, err = newDiTFinal(ps, "dit.final", D, p*p*cfg.OutChannels, cfg.LearnSigma); err != nil {
 		return fail(err)
 	}
 	d.pos = PosEmbed2D(D, cfg.Size/p)
@@ -113,25 +117,32 @@ func (d *DiT) Params() *layers.Params { return d.ps }
 // embedding (the diffusion step index, as DiT), labels B classes in [0, Classes] (Classes is
 // the null label; nil for an unconditional DiT) -> [B·Tokens, Patch²·OutChannels].
 func (d *DiT) Forward(s *layers.Scope, x *gorgonia.Node, steps []float64, labels []int) (*gorgonia.Node, error) {
+	out, _, err := d.ForwardVar(s, x, steps, labels)
+	return out, err
+}
+
+// ForwardVar is Forward that also returns the learned variance values, [B·Tokens,
+// Patch²·OutChannels] in the layout of the output (nil without LearnSigma).
+func (d *DiT) ForwardVar(s *layers.Scope, x *gorgonia.Node, steps []float64, labels []int) (*gorgonia.Node, *gorgonia.Node, error) {
 	cfg, T := d.cfg, d.cfg.Tokens()
 	B := len(steps)
 	if x.Dims() != 2 || x.Shape()[0] != B*T || x.Shape()[1] != cfg.Patch*cfg.Patch*cfg.InChannels {
-		return nil, fmt.Errorf("models: DiT input %v for %d images: want [%d, %d]: %w", x.Shape(), B, B*T, cfg.Patch*cfg.Patch*cfg.InChannels, ErrInput)
+		return nil, nil, fmt.Errorf("models: DiT input %v for %d images: want [%d, %d]: %w", x.Shape(), B, B*T, cfg.Patch*cfg.Patch*cfg.InChannels, ErrInput)
 	}
 	if err := d.trunk.checkLabels(labels, B); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h, err := d.embed.forward(s, x)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if h, err = addPosition(s, h, d.pos, B, T, cfg.Hidden); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	full := func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) { return ops.Attention(q, k, v, B, T, cfg.Heads) }
 	h, sc, err := d.trunk.forward(s, h, steps, labels, T, full)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return d.final.forward(s, h, sc, T)
 }

@@ -140,7 +140,7 @@ func NewDiTDMP(ps *layers.Params, cfg DiTDMPConfig) (*DiTDMP, error) {
 		var pos mat.Dense
 		pos.Mul(Resize2D(up), mat.NewDense(cfg.StoredGrid*cfg.StoredGrid, D, basePos))
 		pt.pos = pos.RawMatrix().Data
-		if pt.final, err = newDiTFinal(ps, fmt.Sprintf("dit.final.p%d", p), D, p*p*dc.OutChannels); err != nil {
+		if pt.final, err = newDiTFinal(ps, fmt.Sprintf("dit.final.p%d", p), D, p*p*dc.OutChannels, dc.LearnSigma); err != nil {
 			return fail(err)
 		}
 		d.patches[p] = pt
@@ -185,36 +185,43 @@ func (d *DiTDMP) PatchAt(step int) (int, error) {
 // Shapes: x [B·(Size/p)², p²·InChannels] (Patchify with p), steps B values fed to the timestep
 // embedding, labels B classes in [0, Classes] or nil -> [B·(Size/p)², p²·OutChannels].
 func (d *DiTDMP) Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (*gorgonia.Node, error) {
+	out, _, err := d.ForwardVar(s, x, p, steps, labels)
+	return out, err
+}
+
+// ForwardVar is Forward that also returns the learned variance values (nil without the DiT
+// configuration's LearnSigma).
+func (d *DiTDMP) ForwardVar(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (*gorgonia.Node, *gorgonia.Node, error) {
 	pt := d.patches[p]
 	if pt == nil {
-		return nil, fmt.Errorf("models: DiT-DMP patch size %d (have %v): %w", p, d.sizes, ErrInput)
+		return nil, nil, fmt.Errorf("models: DiT-DMP patch size %d (have %v): %w", p, d.sizes, ErrInput)
 	}
 	dc := d.cfg.DiT
 	side := dc.Size / p
 	T, B, C, K := side*side, len(steps), dc.InChannels, d.cfg.StoredKernel
 	if x.Dims() != 2 || x.Shape()[0] != B*T || x.Shape()[1] != p*p*C {
-		return nil, fmt.Errorf("models: DiT-DMP input %v for %d images at patch %d: want [%d, %d]: %w", x.Shape(), B, p, B*T, p*p*C, ErrInput)
+		return nil, nil, fmt.Errorf("models: DiT-DMP input %v for %d images at patch %d: want [%d, %d]: %w", x.Shape(), B, p, B*T, p*p*C, ErrInput)
 	}
 	if err := d.trunk.checkLabels(labels, B); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r, err := s.Input(fmt.Sprintf("dit.resize.p%d", p), pt.resize, p*p*C, K*K*C)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w, err := ops.MatMul(r, s.Param(d.embed.w))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h, err := ops.MatMul(x, w)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if h, err = ops.AddBias(h, s.Param(d.embed.b)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if h, err = addPosition(s, h, pt.pos, B, T, dc.Hidden); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	att := func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) {
 		if pt.window >= side {
@@ -224,7 +231,7 @@ func (d *DiTDMP) Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float
 	}
 	h, sc, err := d.trunk.forward(s, h, steps, labels, T, att)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return pt.final.forward(s, h, sc, T)
 }

@@ -14,7 +14,7 @@ import (
 
 // tinyDiTDMP returns a class-conditional DiT-DMP on size×size×2 inputs with coarsest patch
 // maxPatch.
-func tinyDiTDMP(t *testing.T, size, maxPatch int, windows string) *DiTDMP {
+func tinyDiTDMP(t *testing.T, size, maxPatch int, windows string, learnSigma ...bool) *DiTDMP {
 	t.Helper()
 	ps, err := layers.NewParams(tensor.Float64, 4)
 	if err != nil {
@@ -22,6 +22,7 @@ func tinyDiTDMP(t *testing.T, size, maxPatch int, windows string) *DiTDMP {
 	}
 	cfg := DiTTiny
 	cfg.InChannels, cfg.Size, cfg.Patch, cfg.Classes, cfg.Depth = 2, size, maxPatch, 3, 1
+	cfg.LearnSigma = len(learnSigma) > 0 && learnSigma[0]
 	d, err := NewDiTDMP(ps, DiTDMPConfig{DiT: cfg, Windows: windows})
 	if err != nil {
 		t.Fatal(err)
@@ -145,13 +146,13 @@ func TestDiTDMP_PositionAtStoredGrid(t *testing.T) {
 	}
 }
 
-// TestDiTDMP_Gradient checks the training-mode gradients of sum(out · r) with respect to the
-// stored patch kernel (reached through the resize), the embedding bias, the final layer of
-// the patch in use and a block's query map against five-point finite differences, at both
-// patch sizes, with the reference's windows (neighbourhood attention of window 3 on the 8×8
-// grid of patch 1).
+// TestDiTDMP_Gradient checks the training-mode gradients of sum(out · r) + sum(v · r2) (v
+// the learned variance values) with respect to the stored patch kernel (reached through the
+// resize), the embedding bias, the final layer and variance head of the patch in use and a
+// block's query map against five-point finite differences, at both patch sizes, with the
+// reference's windows (neighbourhood attention of window 3 on the 8×8 grid of patch 1).
 func TestDiTDMP_Gradient(t *testing.T) {
-	d := tinyDiTDMP(t, 8, 2, WindowsReference)
+	d := tinyDiTDMP(t, 8, 2, WindowsReference, true)
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, p := range d.Params().All() { // leave adaLN-Zero's zeros: every path carries gradient
 		v := p.Float64s()
@@ -168,20 +169,24 @@ func TestDiTDMP_Gradient(t *testing.T) {
 			t.Fatalf("patch 1 window %d covers the grid: the test would not reach neighbourhood attention", d.Window(1))
 		}
 		x := dmpInput(d, 2, patch, 11)
-		r := make([]float64, 2*T*patch*patch*2)
+		r, r2 := make([]float64, 2*T*patch*patch*2), make([]float64, 2*T*patch*patch*2)
 		for i := range r {
-			r[i] = rng.NormFloat64()
+			r[i], r2[i] = rng.NormFloat64(), rng.NormFloat64()
 		}
 		loss := func() float64 {
 			s := layers.NewScope(d.Params(), true)
 			xn, _ := s.Input("x", x, 2*T, patch*patch*2)
-			y, err := d.Forward(s, xn, patch, []float64{5, 700}, []int{1, 3})
+			y, v, err := d.ForwardVar(s, xn, patch, []float64{5, 700}, []int{1, 3})
 			if err != nil {
 				t.Fatal(err)
 			}
 			rn, _ := s.Input("r", r, 2*T, patch*patch*2)
+			r2n, _ := s.Input("r2", r2, 2*T, patch*patch*2)
 			prod, _ := gorgonia.HadamardProd(y, rn)
-			l, _ := gorgonia.Sum(prod)
+			prod2, _ := gorgonia.HadamardProd(v, r2n)
+			l1, _ := gorgonia.Sum(prod)
+			l2, _ := gorgonia.Sum(prod2)
+			l, _ := gorgonia.Add(l1, l2)
 			res, err := s.Run(l)
 			if err != nil {
 				t.Fatal(err)
@@ -189,7 +194,7 @@ func TestDiTDMP_Gradient(t *testing.T) {
 			return res.Loss
 		}
 		var params []*layers.Param
-		for _, name := range []string{"dit.x_embed.w", "dit.x_embed.b", fmt.Sprintf("dit.final.p%d.linear.w", patch), "dit.block0.attn.q.w"} {
+		for _, name := range []string{"dit.x_embed.w", "dit.x_embed.b", fmt.Sprintf("dit.final.p%d.linear.w", patch), fmt.Sprintf("dit.final.p%d.variance.w", patch), "dit.block0.attn.q.w"} {
 			params = append(params, d.Params().Get(name))
 		}
 		for name, e := range fdErrors(t, params, loss, 1e-4, func(n int) int { return n / 24 }) {

@@ -224,14 +224,18 @@ func (t *ditTrunk) block(s *layers.Scope, b *ditBlock, h, sc *gorgonia.Node, T i
 }
 
 // ditFinal is the final adaLN layer: LayerNorm modulated by the conditioning, then a
-// zero-initialised linear map from D to the values of a patch.
+// zero-initialised linear map from D to the values of a patch and, when the network learns
+// its variances, a second one to the variance values (DiT's one linear map to 2C channels,
+// its output units split by what they predict).
 type ditFinal struct {
-	mod    [2]*affine // shift, scale (zero-initialised)
-	linear *affine
+	mod      [2]*affine // shift, scale (zero-initialised)
+	linear   *affine
+	variance *affine // nil without learned variances
 }
 
-// newDiTFinal creates a final layer named prefix (e.g. "dit.final") mapping D to out values.
-func newDiTFinal(ps *layers.Params, prefix string, D, out int) (*ditFinal, error) {
+// newDiTFinal creates a final layer named prefix (e.g. "dit.final") mapping D to out values,
+// and to out variance values when learnSigma is set.
+func newDiTFinal(ps *layers.Params, prefix string, D, out int, learnSigma bool) (*ditFinal, error) {
 	f := &ditFinal{}
 	var err error
 	for j := range f.mod {
@@ -242,26 +246,38 @@ func newDiTFinal(ps *layers.Params, prefix string, D, out int) (*ditFinal, error
 	if f.linear, err = newAffine(ps, prefix+".linear", D, out, true); err != nil {
 		return nil, err
 	}
+	if learnSigma {
+		if f.variance, err = newAffine(ps, prefix+".variance", D, out, true); err != nil {
+			return nil, err
+		}
+	}
 	return f, nil
 }
 
-func (f *ditFinal) forward(s *layers.Scope, h, sc *gorgonia.Node, T int) (*gorgonia.Node, error) {
+// forward returns the patch values and, with learned variances, the variance values (nil
+// otherwise).
+func (f *ditFinal) forward(s *layers.Scope, h, sc *gorgonia.Node, T int) (*gorgonia.Node, *gorgonia.Node, error) {
 	shift, err := f.mod[0].forward(s, sc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	scale, err := f.mod[1].forward(s, sc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n, err := ops.LayerNorm(h, 1e-6)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if n, err = ops.Modulate(n, shift, scale, T); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return f.linear.forward(s, n)
+	out, err := f.linear.forward(s, n)
+	if err != nil || f.variance == nil {
+		return out, nil, err
+	}
+	v, err := f.variance.forward(s, n)
+	return out, v, err
 }
 
 // addPosition adds the position embedding pos ([T, D], the same for every image) to the

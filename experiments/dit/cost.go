@@ -35,6 +35,9 @@ func patchCost(cfg models.DiTConfig, p, w int) Cost {
 	}
 	in := float64(p * p * cfg.InChannels)
 	out := float64(p * p * max(cfg.OutChannels, cfg.InChannels))
+	if cfg.LearnSigma {
+		out *= 2 // the variance values
+	}
 	block := T*(4*D*D+2*r*D*D) + 2*pairs*D
 	macs := T*in*D + float64(cfg.Depth)*block + T*D*out
 	return Cost{Tokens: T, Pairs: pairs, FLOPs: 2 * macs}

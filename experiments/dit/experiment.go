@@ -20,8 +20,9 @@ const Name = "dit"
 
 // Option names.
 const (
-	OptSource  = "source"
-	OptWindows = "windows"
+	OptSource   = "source"
+	OptWindows  = "windows"
+	OptVariance = "variance"
 )
 
 // Experiment returns the registry entry of this experiment.
@@ -45,6 +46,8 @@ func Experiment() experiments.Experiment {
 				Values: []string{SourceMNIST, SourceFolder, SourceLatents}, Default: SourceMNIST},
 			{Name: OptWindows, Usage: "DiT-DMP's attention windows: matched (the baseline's attention pairs at every patch size, the paper's claim) or reference (the reference code's 7, 5, 3)",
 				Values: []string{models.WindowsMatched, models.WindowsReference}, Default: models.WindowsMatched},
+			{Name: OptVariance, Usage: "the networks' variances: learned (the reference's DiT: a second output and the hybrid loss with improved DDPM's bound) or fixed (ε only, the posterior variance)",
+				Values: []string{"learned", "fixed"}, Default: "learned"},
 		},
 	}
 }
@@ -117,6 +120,11 @@ func Run(ctx context.Context, env experiments.Env) error {
 	if p.Windows, err = e.Option(env, OptWindows); err != nil {
 		return err
 	}
+	variance, err := e.Option(env, OptVariance)
+	if err != nil {
+		return err
+	}
+	p.LearnSigma = variance == "learned"
 	dir := env.OutDir
 	var variant []string
 	if source != SourceMNIST {
@@ -124,6 +132,9 @@ func Run(ctx context.Context, env experiments.Env) error {
 	}
 	if p.Windows != models.WindowsMatched {
 		variant = append(variant, "windows-"+p.Windows)
+	}
+	if !p.LearnSigma {
+		variant = append(variant, "variance-fixed")
 	}
 	if len(variant) > 0 {
 		dir = filepath.Join(dir, strings.Join(variant, "_"))

@@ -32,8 +32,9 @@ type network interface {
 	Params() *layers.Params
 	// PatchAt returns the patch size at DDPM index i (a batch shares one index's patch).
 	PatchAt(i int) (int, error)
-	// Forward predicts the noise of images patchified at patch p.
-	Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (*gorgonia.Node, error)
+	// Forward predicts the noise of images patchified at patch p and, when the network learns
+	// its variances, the variance values v (nil otherwise), both in the layout of x.
+	Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (eps, v *gorgonia.Node, err error)
 	// Window returns the attention window side at patch p (≥ the token grid's side: full).
 	Window(p int) int
 }
@@ -43,11 +44,11 @@ type ditNet struct{ *models.DiT }
 
 func (d ditNet) PatchAt(int) (int, error) { return d.Config().Patch, nil }
 
-func (d ditNet) Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (*gorgonia.Node, error) {
+func (d ditNet) Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (*gorgonia.Node, *gorgonia.Node, error) {
 	if p != d.Config().Patch {
-		return nil, fmt.Errorf("dit: DiT has patch %d, asked for %d: %w", d.Config().Patch, p, models.ErrInput)
+		return nil, nil, fmt.Errorf("dit: DiT has patch %d, asked for %d: %w", d.Config().Patch, p, models.ErrInput)
 	}
-	return d.DiT.Forward(s, x, steps, labels)
+	return d.DiT.ForwardVar(s, x, steps, labels)
 }
 
 func (d ditNet) Window(int) int { c := d.Config(); return c.Size / c.Patch }
@@ -56,6 +57,10 @@ func (d ditNet) Window(int) int { c := d.Config(); return c.Size / c.Patch }
 type dmpNet struct{ *models.DiTDMP }
 
 func (d dmpNet) PatchAt(i int) (int, error) { return d.DiTDMP.PatchAt(i) }
+
+func (d dmpNet) Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (*gorgonia.Node, *gorgonia.Node, error) {
+	return d.DiTDMP.ForwardVar(s, x, p, steps, labels)
+}
 
 // newNetwork builds model m with the DiT configuration cfg (its Patch the coarsest patch) in
 // ps; windows chooses DiT-DMP's windows (models.WindowsMatched or WindowsReference).

@@ -22,9 +22,12 @@ type Preset struct {
 	Heads  int `json:"heads"`
 	Patch  int `json:"patch"`
 	// Windows are DiT-DMP's attention windows: models.WindowsMatched or WindowsReference.
-	Windows string       `json:"windows"`
-	Train   TrainConfig  `json:"train"`
-	Sample  SampleConfig `json:"sample"`
+	Windows string `json:"windows"`
+	// LearnSigma trains both networks with learned variances and the hybrid loss, as the
+	// reference's DiT (learn_sigma); off (--variance fixed): ε only, the posterior variance.
+	LearnSigma bool         `json:"learn_sigma"`
+	Train      TrainConfig  `json:"train"`
+	Sample     SampleConfig `json:"sample"`
 	// Classifier is the feature network of the metrics, trained ClassifierSteps steps at
 	// batch 128 with Adam.
 	Classifier      models.ClassifierConfig `json:"classifier"`
@@ -46,7 +49,7 @@ type Preset struct {
 //     250 sampling steps, guidance 1.5, 10000 generated images against the 10000 MNIST test
 //     images; months of this machine's time (a step of DiT-S at batch 64 takes seconds here).
 func Presets() map[experiments.Scale]Preset {
-	common := Preset{Patch: 4, Windows: models.WindowsMatched,
+	common := Preset{Patch: 4, Windows: models.WindowsMatched, LearnSigma: true,
 		Train:      TrainConfig{LR: 1e-3, Warmup: 0, EMADecay: 0.999, LabelDropout: 0.1, Timesteps: 1000, CheckpointEvery: 100},
 		Sample:     SampleConfig{Timesteps: 1000, Guidance: 1.5, Batch: 64},
 		Classifier: models.ClassifierConfig{Patch: 4, Width: 32, Hidden: 128}, ClassifierSteps: 2000, ClassifierLR: 1e-3, GridPerClass: 8}
@@ -114,7 +117,7 @@ func (p Preset) Validate() error {
 // ditConfig returns the transformer's configuration for data of channels × size × size with
 // classes labels.
 func (p Preset) ditConfig(channels, size, classes int) models.DiTConfig {
-	return models.DiTConfig{InChannels: channels, Size: size, Patch: p.Patch, Hidden: p.Hidden, Depth: p.Depth, Heads: p.Heads, Classes: classes}
+	return models.DiTConfig{InChannels: channels, Size: size, Patch: p.Patch, Hidden: p.Hidden, Depth: p.Depth, Heads: p.Heads, Classes: classes, LearnSigma: p.LearnSigma}
 }
 
 // PaperTable4 is Table 4 of the paper (docs/REFERENCE.md §8): DiT-S/4 against DiT-DMP on

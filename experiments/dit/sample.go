@@ -9,6 +9,7 @@ import (
 	"github.com/ncgn/ncgn/generative"
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/models"
+	"gorgonia.org/gorgonia"
 )
 
 // SampleConfig is how images are drawn from a trained network.
@@ -91,15 +92,23 @@ func sample(ctx context.Context, net network, classes, channels, size, n int, la
 			if err != nil {
 				return nil, err
 			}
-			e, err := net.Forward(s, xn, p, steps, lab)
+			e, v, err := net.Forward(s, xn, p, steps, lab)
 			if err != nil {
 				return nil, err
 			}
-			res, err := s.Run(nil, e)
+			fetch := []*gorgonia.Node{e}
+			if v != nil {
+				fetch = append(fetch, v)
+			}
+			res, err := s.Run(nil, fetch...)
 			if err != nil {
 				return nil, fmt.Errorf("dit: sampling at index %d: %w", i, err)
 			}
 			ev := engine.ToFloat64s(res.Values[0])
+			var vv []float64
+			if v != nil {
+				vv = engine.ToFloat64s(res.Values[1]) // the conditional half's, as DiT's sampler
+			}
 			for b := range B {
 				j := first + b
 				et := models.Unpatchify(ev[b*per:(b+1)*per], channels, size, p)
@@ -116,7 +125,12 @@ func sample(ctx context.Context, net network, classes, channels, size, n int, la
 				for q := range z {
 					z[q] = streams[j].NormFloat64()
 				}
-				if err := ddpm.Step(out[j], out[j], et, i, idx[k+1], z); err != nil {
+				if vv == nil {
+					err = ddpm.Step(out[j], out[j], et, i, idx[k+1], z)
+				} else {
+					err = ddpm.StepLearned(out[j], out[j], et, models.Unpatchify(vv[b*per:(b+1)*per], channels, size, p), i, idx[k+1], z)
+				}
+				if err != nil {
 					return nil, fmt.Errorf("dit: %w", err)
 				}
 			}

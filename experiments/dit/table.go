@@ -133,6 +133,21 @@ func (r *runner) write() error {
 	return nil
 }
 
+// sigmaLoss and sigmaSampling describe the variances in the notes.
+func sigmaLoss(learned bool) string {
+	if learned {
+		return " plus improved DDPM's variational bound on learned variances with the mean held fixed (DiT's learn_sigma and hybrid loss, the reference's)"
+	}
+	return " only (--variance fixed: no learned variances; the reference's DiT learns them)"
+}
+
+func sigmaSampling(learned bool) string {
+	if learned {
+		return "each step's variance interpolated by the network between the posterior's and β"
+	}
+	return "the posterior variance"
+}
+
 // notes explain Table 4: what was trained and how, the metrics' network, the paper's numbers,
 // the compute per patch size.
 func (r *runner) notes(costs map[Model]Cost, trained []string) []string {
@@ -167,8 +182,8 @@ func (r *runner) notes(costs map[Model]Cost, trained []string) []string {
 		tr = "none trained yet"
 	}
 	return []string{
-		fmt.Sprintf("Protocol: class-conditional DDPM (T = %d, linear betas) ε-prediction with MSE, %d steps at batch %d, Adam lr %g, EMA %g, label dropout %g; DiT-DMP draws one step per batch (the reference's), DiT one per image. Both networks: width %d, depth %d, %d heads, patch %d (DiT-DMP: patches %d down to 1 by noise level through the paper's schedule, curvature 10). Sampling: %d DDPM steps over the %d, %d images per model (labels cycling over the classes), with and without classifier-free guidance (scale %g, on every channel). The reference's DiT also learns the variance (8 output channels, hybrid loss); this implementation predicts ε only, the same for both models.",
-			p.Train.Timesteps, p.Train.Steps, p.Train.BatchSize, p.Train.LR, p.Train.EMADecay, p.Train.LabelDropout, p.Hidden, p.Depth, p.Heads, p.Patch, p.Patch, p.Sample.Steps, p.Sample.Timesteps, p.GenImages, p.Sample.Guidance),
+		fmt.Sprintf("Protocol: class-conditional DDPM (T = %d, linear betas) ε-prediction with MSE%s, %d steps at batch %d, Adam lr %g, EMA %g, label dropout %g; DiT-DMP draws one step per batch (the reference's), DiT one per image. Both networks: width %d, depth %d, %d heads, patch %d (DiT-DMP: patches %d down to 1 by noise level through the paper's schedule, curvature 10). Sampling: %d DDPM steps over the %d (%s), %d images per model (labels cycling over the classes), with and without classifier-free guidance (scale %g, on every channel).",
+			p.Train.Timesteps, sigmaLoss(p.LearnSigma), p.Train.Steps, p.Train.BatchSize, p.Train.LR, p.Train.EMADecay, p.Train.LabelDropout, p.Hidden, p.Depth, p.Heads, p.Patch, p.Patch, p.Sample.Steps, p.Sample.Timesteps, sigmaSampling(p.LearnSigma), p.GenImages, p.Sample.Guidance),
 		fmt.Sprintf("Metrics: no Inception network is available, so every metric is computed on a classifier trained here on the training images (models.Classifier: 4 × 4 patch features, width %d, hidden %d; %s); the reference set is %d real images. They are not comparable in absolute value with the paper's, which are on ImageNet 256 with Inception features (DiT %s DiT-DMP: %s; the paper's FID stands beside our guided column, the reference sampler's default). The held-out real images give the metrics' floor.",
 			p.Classifier.Width, p.Classifier.Hidden, cls, r.data.Ref.Len(), "→", strings.Join(paper, ", ")),
 		fmt.Sprintf("Compute per network evaluation of one image (%s windows): %s. DiT-DMP costs %.2f× DiT's FLOPs on average: its attention pairs never exceed DiT's with the matched windows, but its linear layers grow with the tokens (4× at patch 2, 16× at patch 1), so \"equal compute\" holds for the attention only (docs/REFERENCE.md §8).",

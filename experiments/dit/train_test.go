@@ -32,7 +32,8 @@ func toySet(n int) *images.Set {
 	return s
 }
 
-func toyNet(t *testing.T, m Model) network {
+// toyNet returns model m on the toy images, learning its variances unless fixed is set.
+func toyNet(t *testing.T, m Model, fixed ...bool) network {
 	t.Helper()
 	ps, err := layers.NewParams(tensor.Float64, 2)
 	if err != nil {
@@ -40,6 +41,7 @@ func toyNet(t *testing.T, m Model) network {
 	}
 	cfg := models.DiTTiny
 	cfg.InChannels, cfg.Size, cfg.Patch, cfg.Classes, cfg.Depth = 1, 8, 2, 2, 1
+	cfg.LearnSigma = !(len(fixed) > 0 && fixed[0])
 	n, err := newNetwork(ps, m, cfg, models.WindowsMatched, 100)
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +56,7 @@ type cancelling struct {
 	cancel       context.CancelFunc
 }
 
-func (c *cancelling) Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (*gorgonia.Node, error) {
+func (c *cancelling) Forward(s *layers.Scope, x *gorgonia.Node, p int, steps []float64, labels []int) (*gorgonia.Node, *gorgonia.Node, error) {
 	c.calls++
 	if c.calls == c.after {
 		c.cancel()
@@ -101,13 +103,14 @@ func TestTrain_ResumeIsExact(t *testing.T) {
 	}
 }
 
-// TestTrainSample_Learns trains both models briefly on the toy classes and samples them with
-// and without guidance: the loss falls, the samples are finite and have the asked shape, and
-// guided class-0 samples are brighter on the left than class-1 samples.
+// TestTrainSample_Learns trains both models briefly on the toy classes (DiT with fixed
+// variances, DiT-DMP learning them, the reference's way) and samples them with and without
+// guidance: the loss falls, the samples are finite and have the asked shape, and guided
+// class-0 samples are brighter on the left than class-1 samples.
 func TestTrainSample_Learns(t *testing.T) {
 	data := toySet(32)
 	for _, m := range Models {
-		net := toyNet(t, m)
+		net := toyNet(t, m, m == ModelDiT)
 		cfg := TrainConfig{Steps: 150, BatchSize: 16, LR: 3e-3, EMADecay: 0.9, LabelDropout: 0.1, SharedIndex: m == ModelDiTDMP, Timesteps: 100, Seed: 5}
 		res, err := train(context.Background(), net, 2, cfg, data, filepath.Join(t.TempDir(), string(m)), func(string, ...any) {})
 		if err != nil {
