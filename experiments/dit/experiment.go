@@ -503,7 +503,7 @@ func (r *runner) computeCell(ctx context.Context, cell string, rep Seeds) (cellR
 			sc.Guidance = 1
 		}
 		s0 := time.Now()
-		imgs, err := sample(ctx, net, classes, d.Channels, d.Size, 0, labels, sc, rep.Sampling)
+		imgs, err := sample(ctx, net, classes, d.Channels, d.Size, 0, labels, sc, rep.Sampling, func(f string, a ...any) { r.env.Logf(entryName(cell, rep)+": "+f, a...) })
 		if err != nil {
 			return cellRecord{}, err
 		}

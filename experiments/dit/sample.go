@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/ncgn/ncgn/engine"
 	"github.com/ncgn/ncgn/generative"
@@ -30,7 +31,7 @@ type SampleConfig struct {
 // sample draws one image per label (labels nil: unconditional, len n) with net, every image of
 // a batch stepped together (DiT-DMP: one patch size per step), noise from seed (image j's
 // from its own stream, so the images do not depend on the batch size).
-func sample(ctx context.Context, net network, classes, channels, size, n int, labels []int, cfg SampleConfig, seed int64) ([][]float64, error) {
+func sample(ctx context.Context, net network, classes, channels, size, n int, labels []int, cfg SampleConfig, seed int64, logf func(string, ...any)) ([][]float64, error) {
 	ddpm, err := generative.NewDDPM(generative.DDPMConfig{Timesteps: cfg.Timesteps, SamplingSteps: cfg.Steps, NoClip: !cfg.Clip})
 	if err != nil {
 		return nil, fmt.Errorf("dit: %w", err)
@@ -51,7 +52,13 @@ func sample(ctx context.Context, net network, classes, channels, size, n int, la
 	}
 	guided := cfg.Guidance > 1 && labels != nil
 	batch := max(cfg.Batch, 1)
+	start, last := time.Now(), time.Now()
 	for first := 0; first < n; first += batch {
+		if logf != nil && time.Since(last) > 30*time.Second {
+			last = time.Now()
+			rate := float64(first) / time.Since(start).Seconds()
+			logf("sampling: %d of %d images, about %s left", first, n, fmtDuration(float64(n-first)/rate))
+		}
 		last := min(first+batch, n)
 		B := last - first
 		var lab []int

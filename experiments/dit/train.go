@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ncgn/ncgn/datasets/images"
+	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/generative"
 	"github.com/ncgn/ncgn/internal/atomicfile"
 	"github.com/ncgn/ncgn/layers"
@@ -206,9 +207,7 @@ func train(ctx context.Context, net network, classes int, cfg TrainConfig, data 
 	return trainResult{Steps: st.Step, Seconds: st.Seconds, Loss: mean, Losses: st.Losses}, nil
 }
 
-func fmtDuration(s float64) string {
-	return (time.Duration(s) * time.Second).Round(time.Second).String()
-}
+func fmtDuration(s float64) string { return experiments.FormatSeconds(s) }
 
 // Checkpoint files in a run folder.
 const (

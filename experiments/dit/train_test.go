@@ -122,7 +122,7 @@ func TestTrainSample_Learns(t *testing.T) {
 		}
 		labels := []int{0, 1, 0, 1, 0, 1}
 		for _, g := range []float64{1, 3} {
-			imgs, err := sample(context.Background(), net, 2, 1, 8, 0, labels, SampleConfig{Timesteps: 100, Steps: 20, Guidance: g, Clip: true, Batch: 4}, 9)
+			imgs, err := sample(context.Background(), net, 2, 1, 8, 0, labels, SampleConfig{Timesteps: 100, Steps: 20, Guidance: g, Clip: true, Batch: 4}, 9, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
