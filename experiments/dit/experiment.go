@@ -373,6 +373,12 @@ func (r *runner) evaluator(ctx context.Context) (*evaluator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dit: %w", err)
 	}
+	// Shards share the classifier: one trains it, the others wait and load it.
+	lock, err := r.cache.Lock(ctx, "classifier", func(h string) { r.env.Logf("classifier: waiting: %s", h) })
+	if err != nil {
+		return nil, fmt.Errorf("dit: %w", err)
+	}
+	defer lock.Release()
 	var rec classifierRecord
 	var c *models.Classifier
 	if ok, _ := r.cache.Load("classifier", key, &rec); ok {
