@@ -211,7 +211,11 @@ func (t *ditTrunk) block(s *layers.Scope, b *ditBlock, h, sc *gorgonia.Node, T i
 	if err != nil {
 		return nil, err
 	}
-	if f, err = ops.Activate(f, ops.GELUTanh); err != nil {
+	act := ops.Activate
+	if !s.Train {
+		act = ops.ActivateEval // sampling: no derivative to keep
+	}
+	if f, err = act(f, ops.GELUTanh); err != nil {
 		return nil, err
 	}
 	if f, err = b.fc2.forward(s, f); err != nil {

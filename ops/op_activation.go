@@ -38,6 +38,8 @@ type activationOp struct {
 	// deriv holds f'(x) computed by the forward pass for GELU (same dtype as x), so that the
 	// backward pass is one multiplication instead of a second erf and exponential.
 	deriv any
+	// eval marks an evaluation-only op (ActivateEval): no derivative kept, none to take.
+	eval bool
 }
 
 // Activate applies the named activation to x element-wise.
@@ -50,6 +52,17 @@ func Activate(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
 		return nil, fmt.Errorf("ops: activation %q: %w (want gelu, gelu-tanh, relu, silu or identity)", kind, engine.ErrConfig)
 	}
 	return engine.ApplyOp(&activationOp{OpBase: engine.NewOpBase(string(kind), x.Dims(), x.Dims()), kind: kind}, x)
+}
+
+// ActivateEval is Activate for a graph that takes no gradients (sampling): the forward pass
+// keeps no derivative, and asking for one through it is an error.
+func ActivateEval(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
+	n, err := Activate(x, kind)
+	if err != nil || n == x {
+		return n, err
+	}
+	n.Op().(*activationOp).eval = true
+	return n, nil
 }
 
 // LeakyReLU applies max(x, 0) + slope min(x, 0) element-wise.
@@ -74,14 +87,14 @@ func (op *activationOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	switch xd := x.Data().(type) {
 	case []float32:
 		var d []float32
-		if op.kind == GELU || op.kind == GELUTanh { // the table kernels keep f'(x) for the backward pass
+		if (op.kind == GELU || op.kind == GELUTanh) && !op.eval { // the table kernels keep f'(x) for the backward pass
 			d = engine.Alloc[float32](op.Arena(), len(xd), false)
 			op.deriv = d
 		}
 		activate(op.kind, op.slope, xd, out.Data().([]float32), d)
 	case []float64:
 		var d []float64
-		if op.kind == GELU {
+		if op.kind == GELU && !op.eval {
 			d = engine.Alloc[float64](op.Arena(), len(xd), false)
 			op.deriv = d
 		}
@@ -93,6 +106,9 @@ func (op *activationOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 func (op *activationOp) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *activationOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	if op.eval {
+		return nil, fmt.Errorf("ops: gradient through the evaluation-only %s: %w", op.kind, engine.ErrConfig)
+	}
 	g, err := engine.ApplyOp(&activationGradOp{OpBase: engine.NewOpBase(string(op.kind)+"'", inputs[0].Dims(), inputs[0].Dims(), grad.Dims()), kind: op.kind, slope: op.slope, fwd: op}, inputs[0], grad)
 	return gorgonia.Nodes{g}, err
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/ncgn/ncgn/engine"
 	"github.com/ncgn/ncgn/internal/gradcheck"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -243,5 +244,41 @@ func TestSmoothActivations_Forward(t *testing.T) {
 		if got := smoothValue(tc.kind, tc.x); math.Abs(got-tc.want) > 1e-15 {
 			t.Errorf("%s(%v) = %.17g, want %.17g", tc.kind, tc.x, got, tc.want)
 		}
+	}
+}
+
+// TestActivateEval: the evaluation-only activation gives Activate's values (float32 tables and
+// float64) and refuses a gradient.
+func TestActivateEval(t *testing.T) {
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		for _, kind := range []Activation{GELU, GELUTanh, SiLU, ReLU} {
+			var outs [2][]float64
+			for i, f := range []func(*gorgonia.Node, Activation) (*gorgonia.Node, error){Activate, ActivateEval} {
+				ps, _ := engine.NewParams(dt, 1)
+				s := engine.NewScope(ps, false)
+				x, _ := s.Input("x", []float64{-3, -0.5, 0, 0.7, 2.5, 9}, 2, 3)
+				y, err := f(x, kind)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := s.Run(nil, y)
+				if err != nil {
+					t.Fatal(err)
+				}
+				outs[i] = engine.ToFloat64s(res.Values[0])
+			}
+			for k := range outs[0] {
+				if outs[0][k] != outs[1][k] {
+					t.Fatalf("%v %s: ActivateEval %v, Activate %v", dt, kind, outs[1], outs[0])
+				}
+			}
+		}
+	}
+	g := gorgonia.NewGraph()
+	x := gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(2, 2), gorgonia.WithName("x"))
+	y, _ := ActivateEval(x, GELUTanh)
+	l, _ := gorgonia.Sum(y)
+	if _, err := engine.Gradients(l, gorgonia.Nodes{x}, tensor.Float64); err == nil {
+		t.Error("a gradient through ActivateEval: no error")
 	}
 }
