@@ -15,27 +15,13 @@ type Gaussian struct {
 	Cov  *mat.SymDense
 }
 
-// checkFeatures returns the dimension of a feature set of at least minRows equal-length,
-// finite rows; name labels errors.
+// checkFeatures returns the dimension of a feature set of at least minRows vectors of one
+// length, every value finite (checkVectors); name labels the set in errors.
 func checkFeatures(x [][]float64, minRows int, name string) (int, error) {
 	if len(x) < minRows {
 		return 0, fmt.Errorf("metrics: %s: %d feature vectors, want at least %d: %w", name, len(x), minRows, ErrShape)
 	}
-	d := len(x[0])
-	if d == 0 {
-		return 0, fmt.Errorf("metrics: %s: empty feature vectors: %w", name, ErrShape)
-	}
-	for i, r := range x {
-		if len(r) != d {
-			return 0, fmt.Errorf("metrics: %s: vector %d has %d values, vector 0 has %d: %w", name, i, len(r), d, ErrShape)
-		}
-		for j, v := range r {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return 0, fmt.Errorf("metrics: %s: vector %d, feature %d is %v: %w", name, i, j, v, ErrValue)
-			}
-		}
-	}
-	return d, nil
+	return checkVectors(name, x, -1)
 }
 
 // FitGaussian returns the mean and the unbiased covariance (divisor n − 1, as numpy.cov and

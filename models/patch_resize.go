@@ -154,24 +154,10 @@ func PIResizePatchEmbedding(w []float64, from, to, channels, out int) ([]float64
 	if err != nil {
 		return nil, err
 	}
-	n, m := to*to, from*from
-	res := make([]float64, n*channels*out)
-	kernel := make([]float64, m)
-	for ch := range channels {
-		for d := range out {
-			for k := range m {
-				kernel[k] = w[(k*channels+ch)*out+d]
-			}
-			for j := range n {
-				var s float64
-				for k := range m {
-					s += pinv.At(j, k) * kernel[k]
-				}
-				res[(j*channels+ch)*out+d] = s
-			}
-		}
-	}
-	return res, nil
+	n, m := to*to*channels, from*from*channels
+	var res mat.Dense
+	res.Mul(mat.NewDense(n, m, ChannelResize(pinv, channels)), mat.NewDense(m, out, w))
+	return res.RawMatrix().Data, nil
 }
 
 // ChannelResize returns the [to²·channels, from²·channels] matrix that applies the patch

@@ -44,6 +44,16 @@ type activationOp struct {
 
 // Activate applies the named activation to x element-wise.
 func Activate(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
+	return applyActivation(x, kind, false)
+}
+
+// ActivateEval is Activate for a graph that takes no gradients (sampling): the forward pass
+// keeps no derivative, and asking for one through it is an error.
+func ActivateEval(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
+	return applyActivation(x, kind, true)
+}
+
+func applyActivation(x *gorgonia.Node, kind Activation, eval bool) (*gorgonia.Node, error) {
 	switch kind {
 	case Identity, "":
 		return x, nil
@@ -51,18 +61,7 @@ func Activate(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
 	default:
 		return nil, fmt.Errorf("ops: activation %q: %w (want gelu, gelu-tanh, relu, silu or identity)", kind, engine.ErrConfig)
 	}
-	return engine.ApplyOp(&activationOp{OpBase: engine.NewOpBase(string(kind), x.Dims(), x.Dims()), kind: kind}, x)
-}
-
-// ActivateEval is Activate for a graph that takes no gradients (sampling): the forward pass
-// keeps no derivative, and asking for one through it is an error.
-func ActivateEval(x *gorgonia.Node, kind Activation) (*gorgonia.Node, error) {
-	n, err := Activate(x, kind)
-	if err != nil || n == x {
-		return n, err
-	}
-	n.Op().(*activationOp).eval = true
-	return n, nil
+	return engine.ApplyOp(&activationOp{OpBase: engine.NewOpBase(string(kind), x.Dims(), x.Dims()), kind: kind, eval: eval}, x)
 }
 
 // LeakyReLU applies max(x, 0) + slope min(x, 0) element-wise.

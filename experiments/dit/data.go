@@ -1,6 +1,7 @@
 package dit
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -100,14 +101,14 @@ func loadData(source, dir string, p Preset) (*Data, error) {
 		return nil, fmt.Errorf("dit: images of %d × %d do not split into patches of %d: %w", d.Train.Size, d.Train.Size, p.Patch, errConfig)
 	}
 	h := fnv.New64a()
+	var buf []byte
 	for _, s := range []*images.Set{d.Train, d.Ref, d.Held} {
-		var b [8]byte
-		for _, v := range s.Data {
-			u := math.Float64bits(v)
-			for i := range b {
-				b[i] = byte(u >> (8 * i))
+		for i := range s.Len() { // one write per image
+			buf = buf[:0]
+			for _, v := range s.Image(i) {
+				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 			}
-			h.Write(b[:])
+			h.Write(buf)
 		}
 	}
 	d.Key = fmt.Sprintf("%s:%d:%d:%d:%dx%dx%d:%x", source, d.Train.Len(), d.Ref.Len(), d.Held.Len(), d.Train.Channels, d.Train.Size, d.Train.Size, h.Sum64())

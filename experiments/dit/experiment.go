@@ -171,13 +171,11 @@ func Run(ctx context.Context, env experiments.Env) error {
 	}
 	if env.Report {
 		var missing []string
-		for _, c := range selected {
-			for _, rep := range r.repsOf(c) {
-				if _, ok, err := r.cached(c, rep); err != nil {
-					return err
-				} else if !ok {
-					missing = append(missing, entryName(c, rep))
-				}
+		for _, w := range r.work(selected) {
+			if _, ok, err := r.cached(w.cell, w.rep); err != nil {
+				return err
+			} else if !ok {
+				missing = append(missing, entryName(w.cell, w.rep))
 			}
 		}
 		return experiments.Incomplete("dit", missing)
@@ -185,13 +183,24 @@ func Run(ctx context.Context, env experiments.Env) error {
 	return nil
 }
 
-// repsOf returns the replicates a cell is computed for: every seed for a model, the first for
-// the held-out real images (no network).
-func (r *runner) repsOf(cell string) []Seeds {
-	if cell == cellData {
-		return r.reps[:1]
+// cellRep is one replicate of one cell.
+type cellRep struct {
+	cell string
+	rep  Seeds
+}
+
+// work returns the selected cell replicates in the order a run computes them, seed by seed:
+// every seed for a model, the first only for the held-out real images (no network).
+func (r *runner) work(selected []string) []cellRep {
+	var out []cellRep
+	for _, rep := range r.reps {
+		for _, cell := range selected {
+			if cell != cellData || rep.Replicate == 0 {
+				out = append(out, cellRep{cell, rep})
+			}
+		}
 	}
-	return r.reps
+	return out
 }
 
 // entryName is the cache name of a cell's replicate.
@@ -313,47 +322,47 @@ func (r *runner) cached(cell string, rep Seeds) (cellRecord, bool, error) {
 
 // compute computes the selected cells that the cache lacks, seed by seed.
 func (r *runner) compute(ctx context.Context, selected []string) error {
-	k := 0
-	for _, rep := range r.reps {
-		for _, cell := range selected {
-			if rep.Replicate > 0 && cell == cellData {
-				continue
-			}
-			entry := entryName(cell, rep)
-			if !r.env.Shard.Owns(k) {
-				k++
-				continue
-			}
-			k++
-			if _, ok, err := r.cached(cell, rep); err != nil {
-				return err
-			} else if ok {
-				r.env.Logf("%s: reused from the cache", entry)
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("dit: stopped before cell %s: %w", entry, err)
-			}
-			lock, err := r.cache.Lock(ctx, entry, func(h string) { r.env.Logf("%s: waiting: %s", entry, h) })
-			if err != nil {
-				return fmt.Errorf("dit: %w", err)
-			}
-			rec, err := r.computeCell(ctx, cell, rep)
-			if err == nil {
-				rec.Commit, rec.Fingerprint, rec.Replicate = r.code.Commit, r.code.Fingerprint, rep.Replicate
-				var key string
-				if key, err = r.cellKey(cell, rep); err == nil {
-					err = r.cache.Store(entry, key, rec)
-				}
-			}
+	for k, w := range r.work(selected) {
+		if !r.env.Shard.Owns(k) {
+			continue
+		}
+		cell, rep := w.cell, w.rep
+		entry := entryName(cell, rep)
+		if _, ok, err := r.cached(cell, rep); err != nil {
+			return err
+		} else if ok {
+			r.env.Logf("%s: reused from the cache", entry)
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("dit: stopped before cell %s: %w", entry, err)
+		}
+		lock, err := r.cache.Lock(ctx, entry, func(h string) { r.env.Logf("%s: waiting: %s", entry, h) })
+		if err != nil {
+			return fmt.Errorf("dit: %w", err)
+		}
+		if _, ok, err := r.cached(cell, rep); err != nil || ok { // computed meanwhile by another shard
 			_ = lock.Release()
 			if err != nil {
 				return err
 			}
-			r.computed[entry] = true
-			r.env.Logf("%s: FID %.3f (guided %.3f), IS %.3f in %s; elapsed %s", entry, rec.Values[KeyFID], rec.Values[KeyFID+guidedSuffix], rec.Values[KeyIS],
-				experiments.FormatSeconds(rec.Seconds), experiments.FormatSeconds(time.Since(r.start).Seconds()))
+			continue
 		}
+		rec, err := r.computeCell(ctx, cell, rep)
+		if err == nil {
+			rec.Commit, rec.Fingerprint, rec.Replicate = r.code.Commit, r.code.Fingerprint, rep.Replicate
+			var key string
+			if key, err = r.cellKey(cell, rep); err == nil {
+				err = r.cache.Store(entry, key, rec)
+			}
+		}
+		_ = lock.Release()
+		if err != nil {
+			return err
+		}
+		r.computed[entry] = true
+		r.env.Logf("%s: FID %.3f (guided %.3f), IS %.3f in %s; elapsed %s", entry, rec.Values[KeyFID], rec.Values[KeyFID+guidedSuffix], rec.Values[KeyIS],
+			experiments.FormatSeconds(rec.Seconds), experiments.FormatSeconds(time.Since(r.start).Seconds()))
 	}
 	return nil
 }

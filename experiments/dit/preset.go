@@ -46,13 +46,14 @@ type Preset struct {
 //     350 steps, 4 % of the training; the reference: 0.9999), 50 DDPM sampling steps with
 //     guidance scale 1.5 (the reference: 250), 500 generated and 1000 reference images; the
 //     MNIST classifier trained 2000 steps. Set from one measurement (docs/experiments.md): at
-//     2000 steps neither network draws digits (FID 216 and 389 against the floor's 5.7) and
-//     DiT-DMP's patch-1 layers, trained on the 5 % of batches at the lowest noise, leave noise
-//     in the background; 8000 steps take about 36 min (DiT) and 48 min (DiT-DMP) on one core
-//     each, so a seed is about an hour with the two networks side by side (--shard 0/2, 1/2).
+//     2000 steps neither network draws digits (one seed: FID 216 and 389 against the floor's
+//     5.7); from the 2000-step timings, 8000 steps should take about 36 min (DiT) and 48 min
+//     (DiT-DMP) on one core each, about an hour per seed with the two networks side by side
+//     (--shard 0/2, 1/2); not yet measured.
 //   - paper: DiT-S (width 384, 12 blocks, 6 heads), batch 64, lr 1e-4, EMA 0.9999, 800K steps,
 //     250 sampling steps, guidance 1.5, 10000 generated images against the 10000 MNIST test
-//     images; months of this machine's time (a step of DiT-S at batch 64 takes seconds here).
+//     images; far beyond this machine (estimated from the FLOP count: about 540 GFLOPs of
+//     forward and backward pass per step at batch 64).
 func Presets() map[experiments.Scale]Preset {
 	common := Preset{Patch: 4, Windows: models.WindowsMatched, LearnSigma: true,
 		Train:      TrainConfig{LR: 1e-3, Warmup: 0, EMADecay: 0.999, LabelDropout: 0.1, Timesteps: 1000, CheckpointEvery: 100},

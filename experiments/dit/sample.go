@@ -70,6 +70,7 @@ func sample(ctx context.Context, net network, classes, channels, size, n int, la
 				}
 			}
 		}
+		z := make([]float64, per) // one image's step noise, reused
 		rows := B
 		if guided {
 			rows = 2 * B
@@ -128,7 +129,6 @@ func sample(ctx context.Context, net network, classes, channels, size, n int, la
 				if k+1 == len(idx) {
 					continue // the last evaluation leaves the sample as it is (generative.DDPM)
 				}
-				z := make([]float64, per)
 				for q := range z {
 					z[q] = streams[j].NormFloat64()
 				}

@@ -14,10 +14,12 @@ const sfidChannels = 8
 
 // evaluator scores image sets against the reference set on the classifier's features.
 type evaluator struct {
-	c             *models.Classifier
-	refPool       [][]float64
-	refSpatial    [][]float64
-	width, splits int
+	c       *models.Classifier
+	refPool [][]float64 // the reference set's hidden features (precision and recall)
+	// poolG and spatialG are the Gaussians of the reference set's hidden and spatial features,
+	// fitted once for every FID and sFID.
+	poolG, spatialG metrics.Gaussian
+	width           int
 }
 
 func newEvaluator(c *models.Classifier, ref [][]float64) (*evaluator, error) {
@@ -26,8 +28,23 @@ func newEvaluator(c *models.Classifier, ref [][]float64) (*evaluator, error) {
 		return nil, err
 	}
 	e := &evaluator{c: c, refPool: f.Pooled, width: c.Config().Width}
-	e.refSpatial = e.spatial(f.Spatial)
+	if e.poolG, err = metrics.FitGaussian(f.Pooled); err != nil {
+		return nil, fmt.Errorf("dit: reference features: %w", err)
+	}
+	if e.spatialG, err = metrics.FitGaussian(e.spatial(f.Spatial)); err != nil {
+		return nil, fmt.Errorf("dit: reference spatial features: %w", err)
+	}
 	return e, nil
+}
+
+// frechet returns the Fréchet distance between the reference Gaussian ref and the Gaussian
+// fitted to feats.
+func frechet(ref metrics.Gaussian, feats [][]float64) (float64, error) {
+	g, err := metrics.FitGaussian(feats)
+	if err != nil {
+		return 0, err
+	}
+	return metrics.FrechetDistance(ref, g)
 }
 
 // spatial keeps the first sfidChannels features of every patch.
@@ -50,10 +67,10 @@ func (e *evaluator) score(imgs [][]float64) (map[string]float64, error) {
 		return nil, err
 	}
 	out := map[string]float64{}
-	if out[KeyFID], err = metrics.FID(e.refPool, f.Pooled); err != nil {
+	if out[KeyFID], err = frechet(e.poolG, f.Pooled); err != nil {
 		return nil, fmt.Errorf("dit: FID: %w", err)
 	}
-	if out[KeySFID], err = metrics.FID(e.refSpatial, e.spatial(f.Spatial)); err != nil {
+	if out[KeySFID], err = frechet(e.spatialG, e.spatial(f.Spatial)); err != nil {
 		return nil, fmt.Errorf("dit: sFID: %w", err)
 	}
 	splits := min(10, max(1, len(imgs)/50))

@@ -51,30 +51,28 @@ func (r *runner) write() error {
 	}
 	var seconds float64
 	reps := map[string][]experiments.Replicate{}
-	for _, row := range []string{string(ModelDiT), string(ModelDiTDMP), "data"} {
-		cell := "table4/" + row
-		for _, rep := range r.repsOf(cell) {
-			rec, ok, err := r.cached(cell, rep)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			for _, col := range []string{"unguided", "guided"} {
-				suffix := map[string]string{"unguided": "", "guided": guidedSuffix}[col]
-				v := map[string]float64{}
-				for _, k := range []string{KeyFID, KeySFID, KeyIS, KeyPrecision, KeyRecall} {
-					if x, ok := rec.Values[k+suffix]; ok {
-						v[k] = x
-					}
+	for _, w := range r.work(CellNames()) {
+		cell, rep, row := w.cell, w.rep, strings.TrimPrefix(w.cell, "table4/")
+		rec, ok, err := r.cached(cell, rep)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		for _, col := range []string{"unguided", "guided"} {
+			suffix := map[string]string{"unguided": "", "guided": guidedSuffix}[col]
+			v := map[string]float64{}
+			for _, k := range []string{KeyFID, KeySFID, KeyIS, KeyPrecision, KeyRecall} {
+				if x, ok := rec.Values[k+suffix]; ok {
+					v[k] = x
 				}
-				if c, ok := costs[Model(row)]; ok {
-					v[KeyPairs], v[KeyGFLOPs] = c.Pairs, c.FLOPs/1e9
-				}
-				reps[row+"/"+col] = append(reps[row+"/"+col], experiments.Replicate{Index: rep.Replicate, Values: v, Seconds: rec.Seconds / 2,
-					Computed: r.computed[entryName(cell, rep)], Commit: rec.Commit, Fingerprint: rec.Fingerprint})
 			}
+			if c, ok := costs[Model(row)]; ok {
+				v[KeyPairs], v[KeyGFLOPs] = c.Pairs, c.FLOPs/1e9
+			}
+			reps[row+"/"+col] = append(reps[row+"/"+col], experiments.Replicate{Index: rep.Replicate, Values: v, Seconds: rec.Seconds / 2,
+				Computed: r.computed[entryName(cell, rep)], Commit: rec.Commit, Fingerprint: rec.Fingerprint})
 		}
 	}
 	keys := []string{KeyFID, KeySFID, KeyIS, KeyPrecision, KeyRecall, KeyPairs, KeyGFLOPs}

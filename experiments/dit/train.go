@@ -116,7 +116,7 @@ func train(ctx context.Context, net network, classes int, cfg TrainConfig, data 
 		}
 		x := make([]float64, 0, B*per)
 		target := make([]float64, 0, B*per)
-		clean := make([]float64, 0, B*per)
+		picked := make([]int, B) // the images drawn, for the clean targets of the variance term
 		xt, eps := make([]float64, per), make([]float64, per)
 		for b := range B {
 			j := r.IntN(N)
@@ -128,7 +128,7 @@ func train(ctx context.Context, net network, classes int, cfg TrainConfig, data 
 			}
 			x = append(x, models.Patchify(xt, C, S, p)...)
 			target = append(target, models.Patchify(eps, C, S, p)...)
-			clean = append(clean, models.Patchify(data.Image(j), C, S, p)...)
+			picked[b] = j
 			if labels != nil {
 				labels[b] = data.Labels[j]
 				if r.Float64() < cfg.LabelDropout {
@@ -155,6 +155,10 @@ func train(ctx context.Context, net network, classes int, cfg TrainConfig, data 
 			return trainResult{}, err
 		}
 		if v != nil {
+			clean := make([]float64, 0, B*per)
+			for _, j := range picked {
+				clean = append(clean, models.Patchify(data.Image(j), C, S, p)...)
+			}
 			terms := ops.VLBTerms{Xt: x, X0: clean, Scale: float64(cfg.Timesteps) / 1000}
 			for b := range B {
 				a, bb, c1, c2, lo, hi, err := ddpm.VLBCoefficients(idx[b])
@@ -185,7 +189,7 @@ func train(ctx context.Context, net network, classes int, cfg TrainConfig, data 
 		st.Step++
 		st.Losses = append(st.Losses, res.Loss)
 		st.Seconds = base + time.Since(start).Seconds()
-		if cfg.CheckpointEvery > 0 && (st.Step%cfg.CheckpointEvery == 0 || st.Step == cfg.Steps) && st.Step < cfg.Steps {
+		if cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0 && st.Step < cfg.Steps { // the last step's result is the caller's to keep
 			if err := saveCheckpoint(dir, ps, opt, ema, st); err != nil {
 				return trainResult{}, err
 			}

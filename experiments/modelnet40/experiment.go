@@ -65,7 +65,7 @@ func Experiment() experiments.Experiment {
 				Values: []string{OrientPaper, OrientRef}, Default: OrientPaper},
 			{Name: OptSampler, Usage: "reverse step of sampling, over the preset's sampling steps: ddpm (the paper's) or ddim (deterministic, η = 0)",
 				Values: []string{string(generative.SamplerDDPM), string(generative.SamplerDDIM)}, Default: string(generative.SamplerDDPM)},
-			{Name: OptNorm, Usage: "batch normalisation when sampling: running (the reference's: the running estimates of training) or batch (each sampling batch's own statistics, as in training; the reference network's shared norms fit its running estimates badly)",
+			{Name: OptNorm, Usage: "batch normalisation when sampling: running (the reference's: the running estimates of training) or batch (each sampling batch's own statistics, as in training; a named option, docs/experiments.md)",
 				Values: []string{NormRunning, NormBatch}, Default: NormRunning},
 		},
 	}

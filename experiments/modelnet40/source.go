@@ -14,8 +14,9 @@ import (
 // cache, or trained into it, exactly as a run of this experiment with the same options would,
 // so the two experiments share their networks.
 type Source struct {
-	r  *runner
-	cd [][]float64 // CD distances among the test clouds, computed on first use
+	r    *runner
+	test [][][]float64 // the test clouds as point lists and their CD distances, made on first use
+	cd   [][]float64
 }
 
 // OpenSource returns the source of env, whose OutDir is this experiment's output folder
@@ -109,9 +110,9 @@ func (s *Source) Score(ctx context.Context, gen [][]float64, reps int, seed uint
 	if len(gen) != len(d.Test) {
 		return nil, nil, fmt.Errorf("modelnet40: %d generated clouds for %d test clouds: %w", len(gen), len(d.Test), experiments.ErrConfig)
 	}
-	test := points(d.Test)
 	if s.cd == nil {
-		if s.cd, err = metrics.PairwiseWithin(test, metrics.DistCD); err != nil {
+		s.test = points(d.Test)
+		if s.cd, err = metrics.PairwiseWithin(s.test, metrics.DistCD); err != nil {
 			return nil, nil, fmt.Errorf("modelnet40: test clouds: %w", err)
 		}
 	}
@@ -124,7 +125,7 @@ func (s *Source) Score(ctx context.Context, gen [][]float64, reps int, seed uint
 	if err != nil {
 		return nil, nil, fmt.Errorf("modelnet40: CD: %w", err)
 	}
-	dSR, err := metrics.Pairwise(g, test, metrics.DistCD)
+	dSR, err := metrics.Pairwise(g, s.test, metrics.DistCD)
 	if err != nil {
 		return nil, nil, fmt.Errorf("modelnet40: CD: %w", err)
 	}

@@ -227,7 +227,7 @@ func (r *runner) notes(which string) []string {
 		"Each cell: ours (paper); ours is the mean over training seeds ± the half-width of its 95 % Student-t interval (n = seeds). A comparison is resolved when the 95 % interval of the paired difference (over seeds and bootstrap resamples of the test clouds) excludes 0; only resolved comparisons are read as orderings.",
 	}
 	if p.BatchStats {
-		notes = append(notes, "Named option --norm batch: sampling normalises with each sampling batch's own statistics (as in training) instead of the running estimates of training, the reference's way. The reference network shares one BatchNorm across the layers of each MLP, so its running estimates blend the statistics of different layers; this option shows what that costs. Generated clouds then depend on the batch they were drawn in.")
+		notes = append(notes, "Named option --norm batch: sampling normalises with each sampling batch's own statistics (as in training) instead of the running estimates of training, the reference's way. The reference network shares one BatchNorm across the layers of each MLP, so its running estimates mix the statistics of different layers; this option shows what sampling with the running estimates costs. Generated clouds then depend on the batch they were drawn in.")
 	}
 	if r.p.SetMetrics && r.p.SetClouds > 0 && r.p.SetClouds < r.p.TestClouds {
 		notes = append(notes, fmt.Sprintf("Set metrics (MMD, COV, 1-NNA) on %d of the generated and %d of the test clouds, spread evenly over the sets (exact EMD on all pairs of all clouds would take too long on this machine); W2 on all of them.", r.p.SetClouds, r.p.SetClouds))

@@ -12,7 +12,6 @@ import (
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/exptest"
-	"github.com/ncgn/ncgn/experiments/stats"
 )
 
 func TestSetting_KeyTitle(t *testing.T) {
@@ -101,7 +100,6 @@ func TestCheapest(t *testing.T) {
 	if len(best.comps) != 1 || best.comps[0].Resolved {
 		t.Errorf("comparisons of %s: %+v, want one unresolved", mid.Key(), best.comps)
 	}
-	var _ stats.Comparison = best.comps[0]
 	note := (&runner{}).cheapestNote(res, n, best)
 	if !strings.Contains(note, "20× fewer network evaluations") {
 		t.Errorf("note %q does not give the 20× saving", note)
