@@ -32,6 +32,11 @@ type attentionOp struct {
 	// computation) and gradsOf the upstream gradient data they were computed from.
 	grads   [3]any
 	gradsOf any
+	// scratch holds the buffers of the two gradients kept for the next ops, reused by the
+	// next backward pass (the gradient ops copy them out before it); pl is the layout,
+	// computed once.
+	scratch [3]any
+	pl      *attnPlan
 }
 
 // Attention returns multi-head self-attention of the rows of q, k and v, [seqs·tokens, D]
@@ -80,7 +85,9 @@ func (op *attentionOp) Do(in ...gorgonia.Value) (gorgonia.Value, error) {
 	}
 	out := op.NewUninit(t[0], t[0].Shape()...)
 	pl := op.plan()
-	op.probs = make([]float64, op.seqs*op.heads*pl.pairs)
+	if n := op.seqs * op.heads * pl.pairs; len(op.probs) != n {
+		op.probs = make([]float64, n)
+	}
 	switch od := out.Data().(type) {
 	case []float32:
 		attentionForward(pl, t[0].Data().([]float32), t[1].Data().([]float32), t[2].Data().([]float32), od, op.probs)
@@ -156,10 +163,14 @@ func attentionGrads[T engine.Float](f *attentionOp, q, k, v, g []T, which int, o
 	}
 	var d [3][]T
 	for w := range d {
-		if w == which {
+		switch buf, ok := f.scratch[w].([]T); {
+		case w == which:
 			d[w] = out
-		} else {
+		case ok && len(buf) == len(out):
+			d[w] = buf
+		default:
 			d[w] = make([]T, len(out))
+			f.scratch[w] = d[w]
 		}
 	}
 	attentionBackward(pl, q, k, v, g, f.probs, d[0], d[1], d[2])
@@ -193,8 +204,11 @@ type attnPlan struct {
 	pairs               int
 }
 
-// plan returns the op's layout.
+// plan returns the op's layout, computed on the first call.
 func (op *attentionOp) plan() attnPlan {
+	if op.pl != nil {
+		return *op.pl
+	}
 	pl := attnPlan{seqs: op.seqs, tokens: op.tokens, heads: op.heads, keys: op.keys, start: make([]int, op.tokens+1)}
 	for i := range op.tokens {
 		n := op.tokens
@@ -204,6 +218,7 @@ func (op *attentionOp) plan() attnPlan {
 		pl.start[i+1] = pl.start[i] + n
 	}
 	pl.pairs = pl.start[op.tokens]
+	op.pl = &pl
 	return pl
 }
 

@@ -119,3 +119,76 @@ func TestAttention_Shapes(t *testing.T) {
 		}
 	}
 }
+
+// TestAttention_RerunReusesBuffers runs one graph's forward and backward pass twice, on other
+// inputs the second time (the op keeps its weights and two gradients' buffers between runs),
+// and checks both runs against a fresh graph of the same inputs, for full and neighbourhood
+// attention.
+func TestAttention_RerunReusesBuffers(t *testing.T) {
+	build := map[string]func(q, k, v *gorgonia.Node) (*gorgonia.Node, error){
+		"full":          func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) { return Attention(q, k, v, 2, 6, 2) },
+		"neighbourhood": func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) { return NeighbourhoodAttention(q, k, v, 1, 3, 4, 2, 3) },
+	}
+	for name, b := range build {
+		rng := rand.New(rand.NewSource(33))
+		inputs := func() []*tensor.Dense {
+			return []*tensor.Dense{gradcheck.RandDense(rng, 12, 4), gradcheck.RandDense(rng, 12, 4), gradcheck.RandDense(rng, 12, 4), gradcheck.RandDense(rng, 12, 4)}
+		}
+		first, second := inputs(), inputs()
+		nodes, grads, g := attentionLossGraph(t, first, b)
+		got := [][]float64{runGrads(t, g, grads)}
+		for i, n := range nodes {
+			if err := gorgonia.Let(n, second[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got = append(got, runGrads(t, g, grads))
+		for run, in := range [][]*tensor.Dense{first, second} {
+			_, freshGrads, fresh := attentionLossGraph(t, in, b)
+			want := runGrads(t, fresh, freshGrads)
+			for i := range want {
+				if got[run][i] != want[i] {
+					t.Fatalf("%s: run %d: gradient entry %d is %v, a fresh graph's %v", name, run+1, i, got[run][i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// attentionLossGraph builds MSE(build(q, k, v), target) from in = q, k, v, target and returns
+// the input nodes, the gradients of q, k and v, and the graph.
+func attentionLossGraph(t *testing.T, in []*tensor.Dense, build func(q, k, v *gorgonia.Node) (*gorgonia.Node, error)) (gorgonia.Nodes, gorgonia.Nodes, *gorgonia.ExprGraph) {
+	t.Helper()
+	g := gorgonia.NewGraph()
+	nodes := make(gorgonia.Nodes, len(in))
+	for i, x := range in {
+		nodes[i] = gorgonia.NewMatrix(g, tensor.Float64, gorgonia.WithShape(x.Shape()...), gorgonia.WithValue(x.Clone()), gorgonia.WithName(string(rune('a'+i))))
+	}
+	out, err := build(nodes[0], nodes[1], nodes[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss, err := MSE(out, nodes[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	grads, err := engine.Gradients(loss, nodes[:3], tensor.Float64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nodes, grads, g
+}
+
+// runGrads executes g and returns the gradients' values one after another.
+func runGrads(t *testing.T, g *gorgonia.ExprGraph, grads gorgonia.Nodes) []float64 {
+	t.Helper()
+	vals, err := engine.Execute(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []float64
+	for _, n := range grads {
+		out = append(out, vals[n].Data().([]float64)...)
+	}
+	return out
+}
