@@ -126,8 +126,10 @@ func TestAttention_Shapes(t *testing.T) {
 // attention.
 func TestAttention_RerunReusesBuffers(t *testing.T) {
 	build := map[string]func(q, k, v *gorgonia.Node) (*gorgonia.Node, error){
-		"full":          func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) { return Attention(q, k, v, 2, 6, 2) },
-		"neighbourhood": func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) { return NeighbourhoodAttention(q, k, v, 1, 3, 4, 2, 3) },
+		"full": func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) { return Attention(q, k, v, 2, 6, 2) },
+		"neighbourhood": func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) {
+			return NeighbourhoodAttention(q, k, v, 1, 3, 4, 2, 3)
+		},
 	}
 	for name, b := range build {
 		rng := rand.New(rand.NewSource(33))
