@@ -234,6 +234,10 @@ func (pl attnPlan) keysOf(i int, all []int) []int {
 // P = softmax(Q Kᵀ/√d) over each query's keys into probs (float64, per (sequence, head) and
 // pair) and, when out is not nil, the output P V.
 func attentionForward[T engine.Float](pl attnPlan, q, k, v, out []T, probs []float64) {
+	if pl.keys == nil {
+		attentionForwardFull(pl, q, k, v, out, probs)
+		return
+	}
 	D := len(q) / (pl.seqs * pl.tokens)
 	d := D / pl.heads
 	scale := 1 / math.Sqrt(float64(d))
@@ -296,6 +300,10 @@ func attentionForward[T engine.Float](pl attnPlan, q, k, v, out []T, probs []flo
 // for every sequence and head in parallel (each writes only its own rows and columns). The
 // outputs are overwritten.
 func attentionBackward[T engine.Float](pl attnPlan, q, k, v, g []T, probs []float64, dq, dk, dv []T) {
+	if pl.keys == nil {
+		attentionBackwardFull(pl, q, k, v, g, probs, dq, dk, dv)
+		return
+	}
 	D := len(q) / (pl.seqs * pl.tokens)
 	d := D / pl.heads
 	scale := 1 / math.Sqrt(float64(d))

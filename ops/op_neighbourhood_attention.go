@@ -40,7 +40,8 @@ func NeighbourhoodKeys(height, width, window int) ([][]int, error) {
 
 // NeighbourhoodAttention is multi-head attention in which each token of a height × width grid
 // attends only to the tokens of its window × window neighbourhood (NeighbourhoodKeys), the
-// attention of DiT-DMP's blocks: Attention with the keys of each query restricted.
+// attention of DiT-DMP's blocks: Attention with the keys of each query restricted. A window
+// covering the grid (≥ max(height, width)) is computed as full attention.
 //
 // Shapes: q, k, v [seqs·height·width, heads·d] -> [seqs·height·width, heads·d].
 func NeighbourhoodAttention(q, k, v *gorgonia.Node, seqs, height, width, heads, window int) (*gorgonia.Node, error) {
@@ -55,6 +56,9 @@ func NeighbourhoodAttention(q, k, v *gorgonia.Node, seqs, height, width, heads, 
 	tokens := height * width
 	if seqs < 1 || heads < 1 || s[0] != seqs*tokens || s[1]%heads != 0 || s[1] == 0 {
 		return nil, fmt.Errorf("ops: NeighbourhoodAttention of %v as %d sequences of %d x %d tokens, %d heads: %w", s, seqs, height, width, heads, engine.ErrShape)
+	}
+	if window >= max(height, width) {
+		keys = nil // every token's window covers the grid: full attention, on its matrix products
 	}
 	return engine.ApplyOp(&attentionOp{OpBase: engine.NewOpBase(fmt.Sprintf("neighbourhood_attention(%d,%dx%d,%d,w%d)", seqs, height, width, heads, window), 2, 2, 2, 2),
 		seqs: seqs, tokens: tokens, heads: heads, keys: keys}, q, k, v)

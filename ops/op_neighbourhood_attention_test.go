@@ -22,7 +22,8 @@ func runNeighbourhood(t *testing.T, q, k, v *tensor.Dense, seqs, height, width, 
 }
 
 // TestNeighbourhoodAttention_CoveringWindowIsFull: a window covering the grid gives full
-// attention's output exactly.
+// attention's output exactly (it is computed as full attention), and the per-query loop of
+// restricted keys, given every token as keys, agrees with full attention's matrix products.
 func TestNeighbourhoodAttention_CoveringWindowIsFull(t *testing.T) {
 	rng := rand.New(rand.NewSource(41))
 	const seqs, h, w, heads, D = 2, 4, 5, 2, 6
@@ -31,6 +32,18 @@ func TestNeighbourhoodAttention_CoveringWindowIsFull(t *testing.T) {
 	for _, window := range []int{5, 7, 11} {
 		if got := runNeighbourhood(t, q, k, v, seqs, h, w, heads, window); !slices.Equal(got, full) {
 			t.Errorf("window %d on a %d x %d grid differs from full attention", window, h, w)
+		}
+		keys, err := NeighbourhoodKeys(h, w, window)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loop := runAttentionOp(t, q, k, v, func(q, k, v *gorgonia.Node) (*gorgonia.Node, error) {
+			return engine.ApplyOp(&attentionOp{OpBase: engine.NewOpBase("keyed", 2, 2, 2, 2), seqs: seqs, tokens: h * w, heads: heads, keys: keys}, q, k, v)
+		})
+		for i := range full {
+			if math.Abs(loop[i]-full[i]) > 1e-12 {
+				t.Fatalf("window %d, entry %d: keyed loop %v, full attention %v", window, i, loop[i], full[i])
+			}
 		}
 	}
 }
