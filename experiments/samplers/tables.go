@@ -16,6 +16,8 @@ import (
 type results struct {
 	t    *task
 	reps map[string][]experiments.Replicate
+	// comps memoises compare by cell (the task table and the cheapest table both ask).
+	comps map[string][]stats.Comparison
 }
 
 // collect reads every cached replicate of task t's cells.
@@ -75,6 +77,9 @@ func (t *task) qualityKeys() []string {
 // table ("SETTING/NETWORK").
 func (res *results) compare(n network, s Setting) ([]stats.Comparison, error) {
 	a, b := cellName(res.t.Name, n, s), cellName(res.t.Name, n, res.t.Paper)
+	if c, ok := res.comps[a]; ok {
+		return c, nil
+	}
 	var out []stats.Comparison
 	for _, key := range res.t.qualityKeys() {
 		c, ok, err := experiments.ComparePaired(s.Key()+"/"+n.Key(), res.t.Paper.Key()+"/"+n.Key(), key, res.reps[a], res.reps[b], nil, nil)
@@ -85,6 +90,10 @@ func (res *results) compare(n network, s Setting) ([]stats.Comparison, error) {
 			out = append(out, c)
 		}
 	}
+	if res.comps == nil {
+		res.comps = map[string][]stats.Comparison{}
+	}
+	res.comps[a] = out
 	return out, nil
 }
 
