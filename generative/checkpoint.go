@@ -46,7 +46,8 @@ type checkpointInfo struct {
 	StepsPerEpoch int         `json:"steps_per_epoch"` // ceil(samples / batch size)
 	Samples       int         `json:"samples"`         // number of training samples
 	Shape         Shape       `json:"shape"`
-	Loss          float64     `json:"loss"` // loss of the last step
+	Loss          float64     `json:"loss"`              // loss of the last step
+	Seconds       float64     `json:"seconds,omitempty"` // training wall time up to here (Trainer.Seconds)
 	Written       string      `json:"written"`
 	Config        TrainConfig `json:"config"` // defaults applied
 }
@@ -96,7 +97,7 @@ func (tr *Trainer) checkpoint(loss float64, samples int, log *lossLog) error {
 	spe := tr.stepsPerEpoch(samples)
 	info := checkpointInfo{
 		Format: checkpointFormat, Dir: name, Step: tr.step, Epochs: tr.step / spe, StepsPerEpoch: spe,
-		Samples: samples, Shape: tr.shape, Loss: loss, Written: time.Now().UTC().Format(time.RFC3339), Config: tr.cfg,
+		Samples: samples, Shape: tr.shape, Loss: loss, Seconds: tr.Seconds(), Written: time.Now().UTC().Format(time.RFC3339), Config: tr.cfg,
 	}
 	js, err := json.MarshalIndent(info, "", "  ")
 	if err != nil {
@@ -257,7 +258,7 @@ func (tr *Trainer) Resume() error {
 		restore()
 		return err
 	}
-	tr.step, tr.saved, tr.resumed, tr.samples = info.Step, info.Step, true, info.Samples
+	tr.step, tr.saved, tr.resumed, tr.samples, tr.seconds = info.Step, info.Step, true, info.Samples, info.Seconds
 	return nil
 }
 

@@ -47,6 +47,12 @@ type Trainer struct {
 	samples   int // number of data samples of the resumed run (0: not resumed)
 	permEpoch int
 	perm      []int
+	// seconds is the training wall time up to the start of the current Train call (earlier
+	// calls and, after Resume, the run up to its checkpoint); running marks a Train call under
+	// way since started.
+	seconds float64
+	running bool
+	started time.Time
 }
 
 // TrainResult summarises a call of Train.
@@ -107,6 +113,16 @@ func Resume(ctx context.Context, den Denoiser, s Shape, data [][]float64, cfg Tr
 	}
 	res, err := tr.Train(ctx, data)
 	return tr, res, err
+}
+
+// Seconds returns the run's training wall time so far: the time of every Train call, and
+// after Resume the time the resumed run had spent up to its checkpoint (steps done after the
+// last checkpoint of an interrupted session are redone, and counted once).
+func (tr *Trainer) Seconds() float64 {
+	if tr.running {
+		return tr.seconds + time.Since(tr.started).Seconds()
+	}
+	return tr.seconds
 }
 
 // Config returns the configuration in use, defaults applied.
@@ -185,6 +201,8 @@ func (tr *Trainer) Train(ctx context.Context, data [][]float64) (*TrainResult, e
 	bar := newBar(tr.cfg.Progress, total, tr.step, "train "+string(tr.cfg.Process))
 	defer bar.finish()
 	start, first := time.Now(), tr.step
+	tr.running, tr.started = true, start
+	defer func() { tr.seconds, tr.running = tr.Seconds(), false }()
 	spe := tr.stepsPerEpoch(n)
 	for tr.step < total {
 		if err := ctx.Err(); err != nil {

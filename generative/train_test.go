@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/layers/optim"
@@ -519,5 +520,64 @@ func TestTrain_RunFailureStops(t *testing.T) {
 	}
 	if d := stateOf(t, ref, "").diff(stateOf(t, tr, "")); d != "" {
 		t.Errorf("the failed step left the %s different from two undisturbed steps", d)
+	}
+}
+
+// slowDenoiser waits pause in every forward pass, so that training time has a known floor.
+type slowDenoiser struct {
+	Denoiser
+	pause time.Duration
+}
+
+func (d *slowDenoiser) Forward(s *layers.Scope, xt []float64, batch int, t []schedules.NoiseLevel, graphSeed int64) (*gorgonia.Node, error) {
+	time.Sleep(d.pause)
+	return d.Denoiser.Forward(s, xt, batch, t, graphSeed)
+}
+
+// TestTrain_SecondsSurviveResume: the checkpoint carries the training time, a resumed trainer
+// starts from it, and the steps after a crash's last checkpoint are not counted twice.
+func TestTrain_SecondsSurviveResume(t *testing.T) {
+	s := Shape{Nodes: 2, Dim: 2}
+	split, err := Split(slices.Concat(twoClusters(32, 0.1, 2)...), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const N, pause = 3, 20 * time.Millisecond
+	ctx, dir := context.Background(), t.TempDir()
+	cfg := func(steps int) TrainConfig {
+		return TrainConfig{Process: ProcessFlow, Steps: steps, BatchSize: 16, LR: 1e-2, Seed: 5, CheckpointEvery: N, RunDir: dir}
+	}
+	den := func() Denoiser {
+		return &slowDenoiser{Denoiser: newMLPDenoiser(t, tensor.Float32, s, 8, 1), pause: pause}
+	}
+	crash := &failDenoiser{Denoiser: den(), failAt: N + 2} // fails after the checkpoint at step N
+	tr, _, err := Train(ctx, crash, s, split, cfg(2*N))
+	if !errors.Is(err, errSimulatedCrash) {
+		t.Fatalf("err = %v, want the simulated crash", err)
+	}
+	crashed := tr.Seconds()
+	info, err := readCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Step != N || info.Seconds < N*pause.Seconds() || info.Seconds >= crashed {
+		t.Fatalf("checkpoint at step %d holds %.3f s; want step %d, at least %.3f s and less than the %.3f s until the crash",
+			info.Step, info.Seconds, N, N*pause.Seconds(), crashed)
+	}
+	tr, err = NewTrainer(den(), s, cfg(2*N))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	if got := tr.Seconds(); got != info.Seconds {
+		t.Fatalf("resumed trainer starts at %.3f s, the checkpoint holds %.3f s", got, info.Seconds)
+	}
+	if _, err := tr.Train(ctx, split); err != nil {
+		t.Fatal(err)
+	}
+	if got := tr.Seconds(); got < info.Seconds+N*pause.Seconds() {
+		t.Fatalf("after %d more steps: %.3f s, want at least %.3f s", N, got, info.Seconds+N*pause.Seconds())
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/models"
@@ -144,14 +143,9 @@ func (n *Networks) Network(ctx context.Context, req Request) (*models.DMP, Recor
 	if err != nil {
 		return fail(err)
 	}
-	var before float64 // training seconds of earlier sessions
 	if _, err := os.Stat(filepath.Join(runDir, "checkpoint.json")); err == nil {
-		if err := tr.Resume(); err != nil {
+		if err := tr.Resume(); err != nil { // the checkpoint carries the training time so far
 			return fail(fmt.Errorf("resuming from %s: %w", runDir, err))
-		}
-		var partial Record
-		if ok, _ := n.cache.Load(name+"-partial", req.Key, &partial); ok {
-			before = partial.Seconds
 		}
 		n.env.Logf("%s: resuming training at step %d", name, tr.Steps())
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -162,14 +156,11 @@ func (n *Networks) Network(ctx context.Context, req Request) (*models.DMP, Recor
 		}
 		n.env.Logf("%s: training (%s)", name, req.Summary)
 	}
-	start := time.Now()
 	res, err := tr.Train(ctx, data)
 	if err != nil {
-		// Keep the time spent so far for the record of a resumed run.
-		_ = n.cache.Store(name+"-partial", req.Key, Record{Spec: specJSON, Seconds: before + time.Since(start).Seconds()})
 		return fail(err)
 	}
-	rec = Record{Spec: specJSON, Steps: res.Steps, FinalLoss: res.Loss, Seconds: before + time.Since(start).Seconds(),
+	rec = Record{Spec: specJSON, Steps: res.Steps, FinalLoss: res.Loss, Seconds: tr.Seconds(),
 		Params: net.Params().Count(), Commit: n.code.Commit, Fingerprint: n.code.Fingerprint}
 	if err := tr.EMA().CopyTo(net.Params()); err != nil {
 		return fail(fmt.Errorf("EMA weights: %w", err))
@@ -184,9 +175,6 @@ func (n *Networks) Network(ctx context.Context, req Request) (*models.DMP, Recor
 		_ = os.Rename(filepath.Join(runDir, "loss.csv"), lossPath)
 	}
 	_ = os.RemoveAll(runDir) // the weights are cached; the checkpoints are no longer needed
-	if p, err := n.cache.Path(name+"-partial", ".json"); err == nil {
-		_ = os.Remove(p)
-	}
 	n.env.Logf("%s: trained %d steps in %s, final loss %.4f", name, rec.Steps, experiments.FormatSeconds(rec.Seconds), rec.FinalLoss)
 	n.nets[name], n.records[name] = net, rec
 	return net, rec, nil
