@@ -11,6 +11,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,6 +66,13 @@ func TestRun_SmokeMNIST(t *testing.T) {
 	dit, dmp := tb.Cell(string(ModelDiT), "unguided"), tb.Cell(string(ModelDiTDMP), "unguided")
 	if dit.Values[KeyPairs] != 4096 || !(dmp.Values[KeyPairs] < 4096) || !(dmp.Values[KeyGFLOPs] > dit.Values[KeyGFLOPs]) {
 		t.Errorf("compute: DiT %v pairs, %v GFLOPs; DiT-DMP %v pairs, %v GFLOPs", dit.Values[KeyPairs], dit.Values[KeyGFLOPs], dmp.Values[KeyPairs], dmp.Values[KeyGFLOPs])
+	}
+	// The notes give DiT-DMP's compute under the reference's windows too (wider at patches 2 and 1).
+	m := regexp.MustCompile(`with the reference windows it would compute (\d+) pairs \(([0-9.]+)× DiT's\)`).FindStringSubmatch(strings.Join(tb.Notes, " "))
+	if m == nil {
+		t.Errorf("no reference-window compute in the notes: %q", tb.Notes)
+	} else if pairs, _ := strconv.Atoi(m[1]); float64(pairs) <= dmp.Values[KeyPairs] {
+		t.Errorf("reference windows: %d pairs, want more than the matched windows' %v", pairs, dmp.Values[KeyPairs])
 	}
 	if len(tb.Comparisons) != 10 {
 		t.Errorf("%d comparisons, want 10 (5 metrics × 2 columns)", len(tb.Comparisons))

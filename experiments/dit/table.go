@@ -8,6 +8,7 @@ import (
 
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/layers"
+	"github.com/ncgn/ncgn/models"
 	"gorgonia.org/tensor"
 )
 
@@ -48,6 +49,20 @@ func (r *runner) write() error {
 		if costs[m], err = modelCost(net, cfg, r.p.Train.Timesteps); err != nil {
 			return err
 		}
+	}
+	// DiT-DMP's compute under the other window setting, for the notes (no network of it needed).
+	other := models.WindowsReference
+	if r.p.Windows == models.WindowsReference {
+		other = models.WindowsMatched
+	}
+	ps, _ := layers.NewParams(tensor.Float32, 1)
+	otherNet, err := newNetwork(ps, ModelDiTDMP, cfg, other, r.p.Train.Timesteps)
+	if err != nil {
+		return err
+	}
+	otherCost, err := modelCost(otherNet, cfg, r.p.Train.Timesteps)
+	if err != nil {
+		return err
 	}
 	var seconds float64
 	reps := map[string][]experiments.Replicate{}
@@ -122,7 +137,7 @@ func (r *runner) write() error {
 			}
 		}
 	}
-	t.Notes = r.notes(costs, trained)
+	t.Notes = r.notes(costs, other, otherCost, trained)
 	t.Meta = r.meta(seconds)
 	if _, err := experiments.WriteTable(r.dir, t); err != nil {
 		return fmt.Errorf("dit: %w", err)
@@ -148,7 +163,7 @@ func sigmaSampling(learned bool) string {
 
 // notes explain Table 4: what was trained and how, the metrics' network, the paper's numbers,
 // the compute per patch size.
-func (r *runner) notes(costs map[Model]Cost, trained []string) []string {
+func (r *runner) notes(costs map[Model]Cost, other string, otherCost Cost, trained []string) []string {
 	p := r.p
 	var paper []string
 	for _, k := range []string{KeyFID, KeySFID, KeyIS, KeyPrecision, KeyRecall} {
@@ -184,8 +199,9 @@ func (r *runner) notes(costs map[Model]Cost, trained []string) []string {
 			p.Train.Timesteps, sigmaLoss(p.LearnSigma), p.Train.Steps, p.Train.BatchSize, p.Train.LR, p.Train.EMADecay, p.Train.LabelDropout, p.Hidden, p.Depth, p.Heads, p.Patch, p.Patch, p.Sample.Steps, p.Sample.Timesteps, sigmaSampling(p.LearnSigma), p.GenImages, p.Sample.Guidance),
 		fmt.Sprintf("Metrics: no Inception network is available, so every metric is computed on a classifier trained here on the training images (models.Classifier: 4 × 4 patch features, width %d, hidden %d; %s); the reference set is %d real images. They are not comparable in absolute value with the paper's, which are on ImageNet 256 with Inception features (DiT %s DiT-DMP: %s; the paper's FID stands beside our guided column, the reference sampler's default). The held-out real images give the metrics' floor.",
 			p.Classifier.Width, p.Classifier.Hidden, cls, r.data.Ref.Len(), "→", strings.Join(paper, ", ")),
-		fmt.Sprintf("Compute per network evaluation of one image (%s windows): %s. DiT-DMP costs %.2f× DiT's FLOPs on average: its attention pairs never exceed DiT's with the matched windows, but its linear layers grow with the tokens (4× at patch 2, 16× at patch 1), so \"equal compute\" holds for the attention only (docs/REFERENCE.md §8).",
-			p.Windows, strings.Join(perPatch, " | "), ratio),
+		fmt.Sprintf("Compute per network evaluation of one image (%s windows): %s. DiT-DMP costs %.2f× DiT's FLOPs and %.2f× its attention pairs on average; with the %s windows it would compute %.0f pairs (%.2f× DiT's) and %.4f GFLOPs (%.2f×). With the matched windows its attention pairs never exceed DiT's at any patch, but its linear layers grow with the tokens (4× at patch 2, 16× at patch 1), so \"equal compute\" holds for the attention only (docs/REFERENCE.md §8).",
+			p.Windows, strings.Join(perPatch, " | "), ratio, costs[ModelDiTDMP].Pairs/costs[ModelDiT].Pairs,
+			other, otherCost.Pairs, otherCost.Pairs/costs[ModelDiT].Pairs, otherCost.FLOPs/1e9, otherCost.FLOPs/costs[ModelDiT].FLOPs),
 		"Training: " + tr + ".",
 	}
 }
