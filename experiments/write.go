@@ -207,7 +207,7 @@ func WriteMarkdown(w io.Writer, t *Table) error {
 				paper = "—"
 			}
 			interval := fmt.Sprintf("[%.4f, %.4f]", c.Lo, c.Hi)
-			if c.Lo == c.Hi {
+			if c.Seeds < 2 && c.Lo == c.Hi {
 				interval = "none" // one seed without test-sample resamples
 			}
 			p("| %s | %s | %s | %.4f | %s | %d | %s | %s |\n", escapeCell(c.A), escapeCell(c.B), c.Metric, c.Diff, interval, c.Seeds, paper, c.Verdict)
