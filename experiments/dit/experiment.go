@@ -3,6 +3,7 @@ package dit
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,7 +32,7 @@ func Experiment() experiments.Experiment {
 		Name:    Name,
 		Section: "Section 5.3, Appendix B.4 and C",
 		Summary: "image generation with DiT against DiT-DMP (Table 4): FID, sFID, IS, precision and recall on a classifier's features, attention pairs and FLOPs per step, sample grids with and without guidance",
-		Outputs: []string{"table4.md", "table4.csv", "table4.json", "grids/"},
+		Outputs: []string{"table4.md", "table4.csv", "table4.json", "bands.md", "bands.csv", "bands.json", "grids/"},
 		Cells: func(s experiments.Scale) ([]string, error) {
 			if _, err := PresetFor(s); err != nil {
 				return nil, err
@@ -536,6 +537,17 @@ func (r *runner) computeCell(ctx context.Context, cell string, rep Seeds) (cellR
 			}
 		}
 	}
+	// Where the two networks differ: their noise prediction on held-out images in each of
+	// DiT-DMP's patch bands (bandsTable).
+	bands, err := patchBands(d.Size, r.p.Patch, r.p.Train.Timesteps)
+	if err != nil {
+		return cellRecord{}, err
+	}
+	mse, err := heldOutMSE(ctx, net, r.data.Held, bands, r.p.Train.Timesteps, r.p.Sample.Batch, rep.Sampling)
+	if err != nil {
+		return cellRecord{}, err
+	}
+	maps.Copy(rec.Values, mse)
 	rec.Seconds = time.Since(start).Seconds()
 	return rec, nil
 }

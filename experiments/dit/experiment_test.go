@@ -77,7 +77,20 @@ func TestRun_SmokeMNIST(t *testing.T) {
 	if len(tb.Comparisons) != 10 {
 		t.Errorf("%d comparisons, want 10 (5 metrics × 2 columns)", len(tb.Comparisons))
 	}
-	for _, f := range []string{"table4.md", "table4.csv", "grids/dit-unguided.png", "grids/dit-dmp-guidance-1.5.png"} {
+	// The held-out ε-MSE by patch band: both models in every band over 2 seeds, compared per band.
+	bt, err := experiments.ReadTable(filepath.Join(out, "bands.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bt.Cells) != 6 || len(bt.Comparisons) != 3 {
+		t.Errorf("bands table: %d cells (want 6: 2 models × 3 bands), %d comparisons (want 3)", len(bt.Cells), len(bt.Comparisons))
+	}
+	for _, c := range bt.Cells {
+		if v := c.Values[keyEpsMSE]; !(v > 0) || c.Summaries[keyEpsMSE].N != 2 {
+			t.Errorf("bands cell %s/%s: ε-MSE %v over %d seeds", c.Row, c.Column, v, c.Summaries[keyEpsMSE].N)
+		}
+	}
+	for _, f := range []string{"table4.md", "table4.csv", "bands.md", "grids/dit-unguided.png", "grids/dit-dmp-guidance-1.5.png"} {
 		b, err := os.ReadFile(filepath.Join(out, f))
 		if err != nil || len(b) == 0 {
 			t.Errorf("output %s: %v", f, err)

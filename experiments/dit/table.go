@@ -66,6 +66,7 @@ func (r *runner) write() error {
 	}
 	var seconds float64
 	reps := map[string][]experiments.Replicate{}
+	bandReps := map[Model][]experiments.Replicate{} // the held-out ε-MSE by band (bandsTable)
 	for _, w := range r.work(CellNames()) {
 		cell, rep, row := w.cell, w.rep, strings.TrimPrefix(w.cell, "table4/")
 		rec, ok, err := r.cached(cell, rep)
@@ -74,6 +75,18 @@ func (r *runner) write() error {
 		}
 		if !ok {
 			continue
+		}
+		if cell != cellData {
+			bv := map[string]float64{}
+			for k, x := range rec.Values {
+				if strings.HasPrefix(k, bandKeyPrefix) {
+					bv[k] = x
+				}
+			}
+			if len(bv) > 0 {
+				bandReps[Model(row)] = append(bandReps[Model(row)], experiments.Replicate{Index: rep.Replicate, Values: bv,
+					Computed: r.computed[entryName(cell, rep)], Commit: rec.Commit, Fingerprint: rec.Fingerprint})
+			}
 		}
 		for _, col := range []string{"unguided", "guided"} {
 			suffix := map[string]string{"unguided": "", "guided": guidedSuffix}[col]
@@ -143,7 +156,7 @@ func (r *runner) write() error {
 		return fmt.Errorf("dit: %w", err)
 	}
 	r.env.Logf("table 4 written to %s", filepath.Join(r.dir, "table4.md"))
-	return nil
+	return r.writeBands(bandReps)
 }
 
 // sigmaLoss and sigmaSampling describe the variances in the notes.
