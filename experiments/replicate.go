@@ -104,7 +104,8 @@ func meanBoot(reps []Replicate, metric string) []float64 {
 
 // ComparePaired returns the paired comparison of metric between cells a and b over the
 // replicates both have (each replicate's bootstrap resamples of metric paired when both have
-// them; otherwise over seeds alone),
+// them; otherwise over seeds alone), its interval widened to the seeds' Student-t interval
+// (widenForSeeds; one seed resolves nothing),
 // judged against the paper's numbers pa and pb (nil: none). ok is false when they share no
 // replicate. The comparison's random draws are seeded from the two names.
 func ComparePaired(aName, bName, metric string, a, b []Replicate, pa, pb *float64) (c stats.Comparison, ok bool, err error) {
@@ -142,6 +143,27 @@ func ComparePaired(aName, bName, metric string, a, b []Replicate, pa, pb *float6
 		return stats.Comparison{}, false, fmt.Errorf("experiments: comparing %s and %s: %w", aName, bName, err)
 	}
 	c.A, c.B, c.Metric = aName, bName, metric
+	widenForSeeds(&c, xa, xb)
 	c.Judge(pa, pb)
 	return c, true, nil
+}
+
+// widenForSeeds makes c's interval honest about the training seeds: the percentile bootstrap
+// over a handful of seeds is far too narrow (with three seeds whose differences share a sign
+// it excludes 0 whatever their spread), so the interval becomes the union of the two-level
+// bootstrap's and the paired Student-t interval of the per-seed differences A − B (which
+// resolves only differences larger than the seed noise). One seed resolves nothing: its seed
+// noise is unknown; its interval is the test-sample bootstrap's where there is one.
+func widenForSeeds(c *stats.Comparison, xa, xb []float64) {
+	if len(xa) < 2 {
+		c.Resolved = false // the interval stays the test-sample bootstrap's (a point without one)
+		return
+	}
+	diffs := make([]float64, len(xa))
+	for i := range xa {
+		diffs[i] = xa[i] - xb[i]
+	}
+	t := stats.Summarize(diffs)
+	c.Lo, c.Hi = min(c.Lo, t.Lo), max(c.Hi, t.Hi)
+	c.Resolved = c.Lo > 0 || c.Hi < 0
 }

@@ -68,6 +68,41 @@ func TestComparePaired(t *testing.T) {
 	}
 }
 
+// TestComparePaired_SeedNoise: three seeds whose differences share a sign but spread widely
+// are not resolved (the seed bootstrap alone would resolve them: every resample of three
+// positive differences is positive), three tight ones are, and one seed resolves nothing, with
+// or without test-sample resamples.
+func TestComparePaired_SeedNoise(t *testing.T) {
+	plain := func(vals ...float64) []Replicate {
+		out := make([]Replicate, len(vals))
+		for i, v := range vals {
+			out[i] = Replicate{Index: i, Values: map[string]float64{"fid": v}}
+		}
+		return out
+	}
+	zeros := plain(0, 0, 0)
+	c, _, err := ComparePaired("a", "b", "fid", plain(1, 2, 30), zeros, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// mean 11, sd 16.5, t_{0.975,2} = 4.303: the interval reaches below 0
+	if c.Resolved || !(c.Lo < 0) || c.Verdict != "unresolved" {
+		t.Errorf("spread differences of one sign: %+v", c)
+	}
+	if c, _, _ = ComparePaired("a", "b", "fid", plain(1, 1.1, 0.9), zeros, nil, nil); !c.Resolved || !(c.Lo > 0.5) || !(c.Hi < 1.5) {
+		t.Errorf("tight differences: %+v", c)
+	}
+	pa, pb := 1.0, 2.0
+	if c, _, _ = ComparePaired("a", "b", "fid", plain(200), plain(100), &pa, &pb); c.Resolved || c.Verdict != "unresolved" || c.Lo != c.Hi {
+		t.Errorf("one seed without resamples: %+v", c)
+	}
+	boot := []Replicate{{Index: 0, Values: map[string]float64{"w2": 2}, Boots: map[string][]float64{"w2": {1.9, 2, 2.1}}}}
+	base := []Replicate{{Index: 0, Values: map[string]float64{"w2": 1}, Boots: map[string][]float64{"w2": {0.9, 1, 1.1}}}}
+	if c, _, _ = ComparePaired("a", "b", "w2", boot, base, nil, nil); c.Resolved || !(c.Lo > 0) {
+		t.Errorf("one seed with resamples: %+v (its test-sample interval excludes 0, but one seed resolves nothing)", c)
+	}
+}
+
 // TestExperiment_Option checks option values: the default when not given, a given value, an
 // unknown value (ErrConfig naming the flag), and an invalid definition.
 func TestExperiment_Option(t *testing.T) {

@@ -199,14 +199,18 @@ func WriteMarkdown(w io.Writer, t *Table) error {
 	}
 	if len(t.Comparisons) > 0 {
 		p("## Comparisons\n\n")
-		p("A − B over the seeds both share, with its 95 %% interval (seeds resampled, and within each seed the test samples, paired); an order is claimed only where the interval excludes 0. Verdict: against the paper's order of the same pair.\n\n")
+		p("A − B over the seeds both share, with its 95 %% interval: the wider of the two-level bootstrap's (seeds resampled, and within each seed the test samples, paired) and the paired Student-t interval over seeds; an order is claimed only where the interval excludes 0, never from one seed (its seed noise is unknown). Verdict: against the paper's order of the same pair.\n\n")
 		p("| A | B | metric | A − B | interval | seeds | paper | verdict |\n|---|---|---|---|---|---|---|---|\n")
 		for _, c := range t.Comparisons {
 			paper := c.Paper
 			if paper == "" {
 				paper = "—"
 			}
-			p("| %s | %s | %s | %.4f | [%.4f, %.4f] | %d | %s | %s |\n", escapeCell(c.A), escapeCell(c.B), c.Metric, c.Diff, c.Lo, c.Hi, c.Seeds, paper, c.Verdict)
+			interval := fmt.Sprintf("[%.4f, %.4f]", c.Lo, c.Hi)
+			if c.Lo == c.Hi {
+				interval = "none" // one seed without test-sample resamples
+			}
+			p("| %s | %s | %s | %.4f | %s | %d | %s | %s |\n", escapeCell(c.A), escapeCell(c.B), c.Metric, c.Diff, interval, c.Seeds, paper, c.Verdict)
 		}
 		p("\n")
 	}
