@@ -72,19 +72,19 @@ func heldOutMSE(ctx context.Context, net network, set *images.Set, bands []Band,
 	C, S := set.Channels, set.Size
 	per := C * S * S
 	out := map[string]float64{}
+	batch = max(batch, 1)
 	for bi, band := range bands {
+		// Both networks run at the patch they use for the band's indices (DiT: its one).
+		p, err := net.PatchAt(band.Lo)
+		if err != nil {
+			return nil, err
+		}
 		var sum float64
-		for first := 0; first < n; first += max(batch, 1) {
+		for first := 0; first < n; first += batch {
 			if err := ctx.Err(); err != nil {
 				return nil, fmt.Errorf("dit: held-out ε-MSE stopped: %w", err)
 			}
-			last := min(first+max(batch, 1), n)
-			B := last - first
-			// Both networks run at the patch they use for the band's indices (DiT: its one).
-			p, err := net.PatchAt(band.Lo)
-			if err != nil {
-				return nil, err
-			}
+			B := min(first+batch, n) - first
 			x, target := make([]float64, 0, B*per), make([]float64, 0, B*per)
 			steps := make([]float64, B)
 			var labels []int
@@ -132,16 +132,14 @@ func heldOutMSE(ctx context.Context, net network, set *images.Set, bands []Band,
 	return out, nil
 }
 
-// bandKeyPrefix starts every band's metric key in a cell record.
-const bandKeyPrefix = "eps_mse_p"
-
 // keyEpsMSE is the bands table's metric.
 const keyEpsMSE = "eps_mse"
 
 // writeBands writes bands.{md,csv,json}: each model's held-out ε-MSE in each of DiT-DMP's patch
 // bands, means over seeds with intervals, and DiT-DMP against DiT per band, so a reader sees at
 // which noise levels (and so at which patch size) the two networks differ. reps holds each
-// model's replicates with their band values by Band.Key.
+// model's replicates with their cell records' values (the bands' by Band.Key; a record
+// without them is left out).
 func (r *runner) writeBands(reps map[Model][]experiments.Replicate) error {
 	bands, err := patchBands(r.data.Train.Size, r.p.Patch, r.p.Train.Timesteps)
 	if err != nil {

@@ -66,7 +66,7 @@ func (r *runner) write() error {
 	}
 	var seconds float64
 	reps := map[string][]experiments.Replicate{}
-	bandReps := map[Model][]experiments.Replicate{} // the held-out ε-MSE by band (bandsTable)
+	bandReps := map[Model][]experiments.Replicate{} // each model's cell records, for writeBands
 	for _, w := range r.work(CellNames()) {
 		cell, rep, row := w.cell, w.rep, strings.TrimPrefix(w.cell, "table4/")
 		rec, ok, err := r.cached(cell, rep)
@@ -77,16 +77,8 @@ func (r *runner) write() error {
 			continue
 		}
 		if cell != cellData {
-			bv := map[string]float64{}
-			for k, x := range rec.Values {
-				if strings.HasPrefix(k, bandKeyPrefix) {
-					bv[k] = x
-				}
-			}
-			if len(bv) > 0 {
-				bandReps[Model(row)] = append(bandReps[Model(row)], experiments.Replicate{Index: rep.Replicate, Values: bv,
-					Computed: r.computed[entryName(cell, rep)], Commit: rec.Commit, Fingerprint: rec.Fingerprint})
-			}
+			bandReps[Model(row)] = append(bandReps[Model(row)], experiments.Replicate{Index: rep.Replicate, Values: rec.Values,
+				Computed: r.computed[entryName(cell, rep)], Commit: rec.Commit, Fingerprint: rec.Fingerprint})
 		}
 		for _, col := range []string{"unguided", "guided"} {
 			suffix := map[string]string{"unguided": "", "guided": guidedSuffix}[col]
