@@ -491,10 +491,13 @@ func (r *runner) computeCell(ctx context.Context, cell string, rep Seeds) (cellR
 		if err != nil {
 			return cellRecord{}, err
 		}
+		// The held-out images stand in for both columns; a new map, since keys added to a map
+		// while ranging over it may be visited again (the record had "fid_guided_guided").
+		both := make(map[string]float64, 2*len(v))
 		for k, x := range v {
-			v[k+guidedSuffix] = x
+			both[k], both[k+guidedSuffix] = x, x
 		}
-		return cellRecord{Values: v, Images: len(held), Seconds: time.Since(start).Seconds()}, nil
+		return cellRecord{Values: both, Images: len(held), Seconds: time.Since(start).Seconds()}, nil
 	}
 	m := Model(strings.TrimPrefix(cell, "table4/"))
 	net, _, err := r.network(ctx, m, rep)

@@ -3,6 +3,7 @@ package dit
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -97,6 +98,24 @@ func TestRun_SmokeMNIST(t *testing.T) {
 		}
 		if strings.HasSuffix(f, ".png") && !bytes.HasPrefix(b, []byte("\x89PNG")) {
 			t.Errorf("%s is not a PNG", f)
+		}
+	}
+	// The data cell's record holds each metric once per column, no more.
+	var data struct {
+		Value cellRecord `json:"value"`
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "cache", "table4", "data.json")); err != nil {
+		t.Error(err)
+	} else if err := json.Unmarshal(b, &data); err != nil {
+		t.Error(err)
+	} else {
+		for k := range data.Value.Values {
+			if strings.Count(k, guidedSuffix) > 1 {
+				t.Errorf("data record has key %q", k)
+			}
+			if _, ok := data.Value.Values[strings.TrimSuffix(k, guidedSuffix)+guidedSuffix]; !ok {
+				t.Errorf("data record has %q without its guided twin", k)
+			}
 		}
 	}
 	second := &exptest.Log{}
