@@ -172,6 +172,76 @@ func TestFlattenedW2(t *testing.T) {
 	}
 }
 
+// TestFlattenedW2_Collapse checks two properties that decide what the paper's W2 can rank
+// (docs/experiments.md, "What the paper's W2 measures"). (1) Generated clouds that are all
+// the same cloud g cost the same under every coupling, so W2 is the mean over the reference
+// clouds of |g - x| / n in closed form; for g at the origin that is the reference clouds'
+// mean norm / n. (2) The point-order-dependent W2 of a cloud against its own points listed in
+// another order is positive, and a cloud collapsed onto the reference's centroid scores below
+// the reference itself (an independent draw of the same shape in random point order): the
+// metric rewards shrinking towards the centre.
+func TestFlattenedW2_Collapse(t *testing.T) {
+	const m, n = 12, 50
+	rng := rand.New(rand.NewPCG(5, 6))
+	draw := func() [][]float64 { return randomSet(m, 3*n, func() float64 { return 0.25 * (2*rng.Float64() - 1) }) }
+	ref, other := draw(), draw()
+	origin := randomSet(m, 3*n, func() float64 { return 0 })
+	got, err := FlattenedW2(origin, ref, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0.0
+	for _, x := range ref {
+		s := 0.0
+		for _, v := range x {
+			s += v * v
+		}
+		want += math.Sqrt(s) / n / m
+	}
+	if math.Abs(got-want) > 1e-12 {
+		t.Errorf("W2 of clouds at the origin = %.15g, want the mean norm / n = %.15g", got, want)
+	}
+	same, err := FlattenedW2(other, ref, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(got < same) {
+		t.Errorf("W2 of clouds at the origin %.4g, of clouds drawn like the reference %.4g: want the collapsed clouds lower", got, same)
+	}
+}
+
+// TestFlattenedW2_BoxBound checks the upper bound of the flattened W2 for clouds whose
+// coordinates all lie in [-a, a]: every point is at most the box's diagonal 2a√3 from any
+// other, so W2 ≤ 2a√3 / √n (n points per cloud), reached by clouds in opposite corners. For the
+// reference's normalisation (a = 0.25) and n = 400 that is 4.33 × 10⁻², below the paper's
+// Table 1 kNN values: those networks generated points outside the data's box.
+func TestFlattenedW2_BoxBound(t *testing.T) {
+	const m, n, a = 6, 400, 0.25
+	bound := 2 * a * math.Sqrt(3) / math.Sqrt(n)
+	corner := func(v float64) [][]float64 { return randomSet(m, 3*n, func() float64 { return v }) }
+	got, err := FlattenedW2(corner(a), corner(-a), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got-bound) > 1e-12 {
+		t.Errorf("W2 of opposite corners = %.15g, want the bound %.15g", got, bound)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 20; trial++ {
+		in := func() float64 { return a * (2*rng.Float64() - 1) }
+		w, err := FlattenedW2(randomSet(m, 3*n, in), randomSet(m, 3*n, in), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w > bound {
+			t.Fatalf("trial %d: W2 %.6g above the box bound %.6g", trial, w, bound)
+		}
+	}
+	if math.Abs(100*bound-4.330127) > 1e-6 {
+		t.Errorf("bound × 10² = %.6f, want 4.330127 (a = 0.25, n = 400)", 100*bound)
+	}
+}
+
 func TestOT_Errors(t *testing.T) {
 	good := [][]float64{{1, 2}, {3, 4}}
 	tests := []struct {

@@ -385,3 +385,106 @@ func TestRun_SamplerOption(t *testing.T) {
 		t.Errorf("running and batch statistics give the same W2 (%v, %v)", a, b)
 	}
 }
+
+// TestW2_OriginBeatsData checks, on the shared ModelNet40 copy and the small preset's test
+// clouds, what the paper's W2 rewards (docs/experiments.md, "What the paper's W2 measures"):
+// clouds with every point at the origin score below real airplanes (the first training
+// clouds, as many as the test clouds), and the origin's W2 is, in closed form, the test
+// clouds' mean norm / n.
+func TestW2_OriginBeatsData(t *testing.T) {
+	if _, err := os.Stat(sharedData); err != nil {
+		t.Skipf("no shared ModelNet40 copy at %s", sharedData)
+	}
+	p, err := PresetFor(experiments.Small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Load(context.Background(), sharedData, p, DeriveSeeds(1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := newReference(d.Test, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := len(d.Test)
+	origin := make([][]float64, m)
+	want := 0.0
+	for i, x := range d.Test {
+		origin[i] = make([]float64, len(x))
+		s := 0.0
+		for _, v := range x {
+			s += v * v
+		}
+		want += 100 * math.Sqrt(s) / float64(p.Points) / float64(m)
+	}
+	o, _, err := score(origin, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	airplanes, _, err := score(d.Train[:m], ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("W2 × 10²: origin %.3f, training airplanes %.3f", o[KeyW2], airplanes[KeyW2])
+	if math.Abs(o[KeyW2]-want) > 1e-9 {
+		t.Errorf("W2 of the origin %.6f, want the mean norm / n %.6f", o[KeyW2], want)
+	}
+	if !(o[KeyW2] < airplanes[KeyW2]) {
+		t.Errorf("W2 of the origin %.3f not below the training airplanes' %.3f", o[KeyW2], airplanes[KeyW2])
+	}
+}
+
+// TestW2_Spread checks, on the shared copy's small-preset test clouds, that the paper's W2 of
+// clouds in arbitrary point order is, to a few per cent, a function of the clouds' spread
+// alone: W2 ≈ √((s_g + s_x) / n) with s the mean squared distance of a point from the origin
+// (generated g, test x) and n points per cloud (each cloud pair's point-by-point distance is
+// then about √(n (s_g + s_x)), and the optimal coupling gains little). Gaussian blobs of
+// several widths stand in for generated clouds.
+func TestW2_Spread(t *testing.T) {
+	if _, err := os.Stat(sharedData); err != nil {
+		t.Skipf("no shared ModelNet40 copy at %s", sharedData)
+	}
+	p, err := PresetFor(experiments.Small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Load(context.Background(), sharedData, p, DeriveSeeds(1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := newReference(d.Test, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meanSq := func(clouds [][]float64) float64 {
+		s, k := 0.0, 0
+		for _, c := range clouds {
+			for _, v := range c {
+				s += v * v
+			}
+			k += len(c) / 3
+		}
+		return s / float64(k)
+	}
+	sx := meanSq(d.Test)
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, sigma := range []float64{0.02, 0.1, 0.3, 1} {
+		gen := make([][]float64, len(d.Test))
+		for i := range gen {
+			gen[i] = make([]float64, 3*p.Points)
+			for k := range gen[i] {
+				gen[i][k] = sigma * rng.NormFloat64()
+			}
+		}
+		s, _, err := score(gen, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 100 * math.Sqrt((meanSq(gen)+sx)/float64(p.Points))
+		t.Logf("σ %.2f: W2 %.3f, from the spread %.3f", sigma, s[KeyW2], want)
+		if math.Abs(s[KeyW2]-want) > 0.05*want {
+			t.Errorf("σ %.2f: W2 %.4f, want √((s_g + s_x)/n) = %.4f within 5 %%", sigma, s[KeyW2], want)
+		}
+	}
+}
