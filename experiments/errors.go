@@ -12,4 +12,7 @@ var (
 	ErrTable = errors.New("invalid results table")
 	// ErrCache reports a cache entry that cannot be read or written.
 	ErrCache = errors.New("cell cache")
+	// ErrKept reports a table that WriteTable did not replace: the files show computed cells
+	// and the new table has none (its cells are cached for another code state, or not yet).
+	ErrKept = errors.New("table kept")
 )

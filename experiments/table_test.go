@@ -236,3 +236,60 @@ func TestWriteTable_SeedsIntervalsCommits(t *testing.T) {
 		t.Errorf("first csv line %s: want n = 3, the seeds' values, the bootstrap interval and the cell's commit", first)
 	}
 }
+
+// TestWriteTable_KeepsComputedCells checks that a table without computed cells (a --report
+// run of code whose cells are cached under another fingerprint) does not replace a table that
+// shows computed cells: nothing is written, the error wraps ErrKept and names the commit that
+// computed them; a table with a computed cell replaces it, and an empty table replaces an
+// empty one.
+func TestWriteTable_KeepsComputedCells(t *testing.T) {
+	dir := t.TempDir()
+	old := sampleTable()
+	old.Cells[0].Commit, old.Cells[0].Fingerprint = "296c889", "694f04af185bc34d98c7"
+	if _, err := WriteTable(dir, old); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]byte{}
+	for _, ext := range []string{".md", ".csv", ".json"} {
+		b, err := os.ReadFile(filepath.Join(dir, "table9"+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[ext] = b
+	}
+	empty := sampleTable()
+	empty.Meta.Commit = "cf425a3"
+	for i := range empty.Cells {
+		empty.Cells[i].Values = nil
+	}
+	_, err := WriteTable(dir, empty)
+	if !errors.Is(err, ErrKept) {
+		t.Fatalf("empty table over computed cells: err = %v, want ErrKept", err)
+	}
+	for _, want := range []string{"296c889 (fingerprint 694f04af185b)", "abc+dirty", "3 computed cells", "cf425a3", "--report"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+	for ext, b := range before {
+		got, err := os.ReadFile(filepath.Join(dir, "table9"+ext))
+		if err != nil || !bytes.Equal(got, b) {
+			t.Errorf("table9%s changed by a kept write (err %v)", ext, err)
+		}
+	}
+	one := sampleTable()
+	one.Cells = one.Cells[:1]
+	if _, err := WriteTable(dir, one); err != nil {
+		t.Fatalf("table with a computed cell: %v", err)
+	}
+	for i := range empty.Cells {
+		empty.Cells[i].Values = nil
+	}
+	empty.Cells = nil
+	if _, err := WriteTable(dir, empty); !errors.Is(err, ErrKept) {
+		t.Fatalf("empty table over one computed cell: err = %v, want ErrKept", err)
+	}
+	if _, err := WriteTable(t.TempDir(), empty); err != nil {
+		t.Fatalf("empty table into an empty folder: %v", err)
+	}
+}

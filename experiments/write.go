@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +19,16 @@ import (
 // WriteTable writes t into dir as NAME.md (for people), NAME.csv (one line per cell and
 // metric) and NAME.json (the whole Table), each atomically (temporary file, then rename), and
 // returns the paths written. dir is created if missing.
+//
+// A table without any computed cell does not replace one that has computed cells (a --report
+// run of code whose fingerprint differs from that of the cached cells finds none of them):
+// WriteTable then writes nothing and returns an error wrapping ErrKept that names the commits
+// that computed the cells shown and how to render them again.
 func WriteTable(dir string, t *Table) ([]string, error) {
 	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if err := keep(dir, t); err != nil {
 		return nil, err
 	}
 	t.Meta.CodeStates = t.codeStates()
@@ -38,6 +47,55 @@ func WriteTable(dir string, t *Table) ([]string, error) {
 		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// computed reports the number of cells of t with at least one value.
+func (t *Table) computed() int {
+	n := 0
+	for _, c := range t.Cells {
+		if len(c.Values) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// keep returns an error wrapping ErrKept when t has no computed cell and dir's NAME.json shows
+// computed cells; an absent or unreadable NAME.json is replaced.
+func keep(dir string, t *Table) error {
+	if t.computed() > 0 {
+		return nil
+	}
+	p := filepath.Join(dir, t.Name+".json")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil
+	}
+	var old Table
+	if json.Unmarshal(b, &old) != nil || old.computed() == 0 {
+		return nil
+	}
+	var states []string
+	for _, c := range old.Cells {
+		if len(c.Values) == 0 {
+			continue
+		}
+		s := c.Commit
+		if s == "" {
+			s = old.Meta.Commit
+		}
+		if len(c.Fingerprint) >= 12 {
+			s += " (fingerprint " + c.Fingerprint[:12] + ")"
+		}
+		if !slices.Contains(states, s) {
+			states = append(states, s)
+		}
+	}
+	return fmt.Errorf("experiments: kept %s: it shows %d computed cells, computed at %s, and this run (code at %s) has none: "+
+		"the cache holds no cell for this code, whose fingerprint differs from theirs. Render them at their commit "+
+		"(git worktree add DIR COMMIT, then the same command with --report there) or compute them with this code "+
+		"(the same command without --report): %w", strings.TrimSuffix(p, ".json")+".{md,csv,json}", old.computed(),
+		strings.Join(states, ", "), t.Meta.Commit, ErrKept)
 }
 
 // WriteJSON writes t as indented JSON.
