@@ -386,12 +386,10 @@ func TestRun_SamplerOption(t *testing.T) {
 	}
 }
 
-// TestW2_OriginBeatsData checks, on the shared ModelNet40 copy and the small preset's test
-// clouds, what the paper's W2 rewards (docs/experiments.md, "What the paper's W2 measures"):
-// clouds with every point at the origin score below real airplanes (the first training
-// clouds, as many as the test clouds), and the origin's W2 is, in closed form, the test
-// clouds' mean norm / n.
-func TestW2_OriginBeatsData(t *testing.T) {
+// smallSharedData returns the small preset, its data read from the shared copy (the test is
+// skipped without it) and the reference of its test clouds for W2 alone.
+func smallSharedData(t *testing.T) (Preset, *Data, *reference) {
+	t.Helper()
 	if _, err := os.Stat(sharedData); err != nil {
 		t.Skipf("no shared ModelNet40 copy at %s", sharedData)
 	}
@@ -407,6 +405,16 @@ func TestW2_OriginBeatsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p, d, ref
+}
+
+// TestW2_OriginBeatsData checks, on the shared ModelNet40 copy and the small preset's test
+// clouds, what the paper's W2 rewards (docs/experiments.md, "What the paper's W2 measures"):
+// clouds with every point at the origin score below real airplanes (the first training
+// clouds, as many as the test clouds), and the origin's W2 is, in closed form, the test
+// clouds' mean norm / n.
+func TestW2_OriginBeatsData(t *testing.T) {
+	p, d, ref := smallSharedData(t)
 	m := len(d.Test)
 	origin := make([][]float64, m)
 	want := 0.0
@@ -442,21 +450,7 @@ func TestW2_OriginBeatsData(t *testing.T) {
 // then about √(n (s_g + s_x)), and the optimal coupling gains little). Gaussian blobs of
 // several widths stand in for generated clouds.
 func TestW2_Spread(t *testing.T) {
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skipf("no shared ModelNet40 copy at %s", sharedData)
-	}
-	p, err := PresetFor(experiments.Small)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Load(context.Background(), sharedData, p, DeriveSeeds(1), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := newReference(d.Test, false, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, d, ref := smallSharedData(t)
 	meanSq := func(clouds [][]float64) float64 {
 		s, k := 0.0, 0
 		for _, c := range clouds {
