@@ -140,8 +140,11 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return cli.Exit(fmt.Sprintf("%s: --out %s: %v", name, out, err), 1)
 	}
+	// Results are not code: changes under the output folder, and under the committed results'
+	// folder (where the networks another experiment lends live), do not make the run dirty.
+	commit := experiments.Commit(".", out, c.String("out"))
 	env := experiments.Env{Scale: scale, OutDir: dir, Only: c.StringSlice("only"), Seed: c.Int64("seed"),
-		Seeds: c.Int("seeds"), Commit: experiments.Commit(".", dir), Options: map[string]string{}, Shard: shard, Report: c.Bool("report")}
+		Seeds: c.Int("seeds"), Commit: commit, Options: map[string]string{}, Shard: shard, Report: c.Bool("report")}
 	if e.Data != "" {
 		env.Data = c.String("data")
 	}

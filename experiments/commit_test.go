@@ -69,6 +69,15 @@ func TestCommit_ResultsDoNotDirty(t *testing.T) {
 	if got := Commit(dir); got[len(got)-6:] != "+dirty" {
 		t.Errorf("changed results, none excluded: Commit = %q, want +dirty", got)
 	}
+	// Another experiment's results (networks it lends) count unless their folder is excluded:
+	// the command line excludes the whole output root.
+	write("out/other/cache/net.json", "{}\n")
+	if got := Commit(dir, results); got[len(got)-6:] != "+dirty" {
+		t.Errorf("another experiment's results, own folder excluded: Commit = %q, want +dirty", got)
+	}
+	if got := Commit(dir, results, filepath.Join(dir, "out")); !clean.MatchString(got) {
+		t.Errorf("another experiment's results, output root excluded: Commit = %q, want a bare hash", got)
+	}
 	if got := Commit(dir, "/elsewhere/out"); got[len(got)-6:] != "+dirty" {
 		t.Errorf("results outside the tree: Commit = %q, want +dirty", got)
 	}
