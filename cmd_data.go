@@ -8,11 +8,11 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
 
 	"github.com/ncgn/ncgn/datasets"
 	"github.com/ncgn/ncgn/datasets/transcriptomics"
+	"github.com/ncgn/ncgn/internal/progress"
 )
 
 // dataCmd is the parent of the data commands; other files add their subcommands with
@@ -172,23 +172,17 @@ func simulateTranscriptomics(c *cli.Context) error {
 		return fail("--out %s: cannot write there: %v", out, err)
 	}
 
-	bar := progressbar.NewOptions(n,
-		progressbar.OptionSetWriter(c.App.ErrWriter),
-		progressbar.OptionSetDescription("simulating "+grid.Name),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(c.App.ErrWriter) }),
-	)
+	desc := "simulating " + grid.Name
+	bar := progress.New(c.App.ErrWriter, n, 0, desc)
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
 	defer stop()
 	start := time.Now()
 	ds, err := transcriptomics.Generate(ctx, transcriptomics.Request{
 		Config: cfg, Grid: grid, Samples: n, Seed: c.Uint64("seed"), Workers: workers,
-	}, func(int) { _ = bar.Add(1) })
+	}, func(done int) { bar.Set(done, desc) })
 	wall := time.Since(start).Seconds()
+	bar.Finish()
 	if err != nil {
-		_ = bar.Exit()
 		return fail("%v", err)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/ncgn/ncgn/internal/progress"
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/layers/optim"
 	"github.com/ncgn/ncgn/schedules"
@@ -108,8 +109,8 @@ func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [
 	flat := make([]float64, cfg.Count*s.Size())
 	nb := (cfg.Count + cfg.BatchSize - 1) / cfg.BatchSize
 	steps := len(sp.levels)
-	b := newBar(cfg.Progress, nb*steps, 0, "sample "+string(cfg.Process))
-	defer b.finish()
+	b := progress.New(cfg.Progress, nb*steps, 0, "sample "+string(cfg.Process))
+	defer b.Finish()
 	var evals, batches int
 	defer func() {
 		if cfg.NFE != nil && batches > 0 {
@@ -129,7 +130,7 @@ func Sample(ctx context.Context, den Denoiser, s Shape, cfg SampleConfig) (out [
 			if _, err := bs.Step(k); err != nil {
 				return nil, err
 			}
-			b.set((first/cfg.BatchSize)*steps+min(k+1, steps), "sample "+string(cfg.Process))
+			b.Set((first/cfg.BatchSize)*steps+min(k+1, steps), "sample "+string(cfg.Process))
 			evals++
 		}
 		copy(flat[first*s.Size():], bs.st.X)

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/ncgn/ncgn/internal/progress"
 	"github.com/ncgn/ncgn/layers"
 	"github.com/ncgn/ncgn/layers/optim"
 	"github.com/ncgn/ncgn/ops"
@@ -198,8 +199,8 @@ func (tr *Trainer) Train(ctx context.Context, data [][]float64) (*TrainResult, e
 	}
 	tr.samples = n
 	res := &TrainResult{Steps: tr.step, Epochs: tr.step / tr.stepsPerEpoch(n), Loss: math.NaN()}
-	bar := newBar(tr.cfg.Progress, total, tr.step, "train "+string(tr.cfg.Process))
-	defer bar.finish()
+	bar := progress.New(tr.cfg.Progress, total, tr.step, "train "+string(tr.cfg.Process))
+	defer bar.Finish()
 	start, first := time.Now(), tr.step
 	tr.running, tr.started = true, start
 	defer func() { tr.seconds, tr.running = tr.Seconds(), false }()
@@ -229,7 +230,7 @@ func (tr *Trainer) Train(ctx context.Context, data [][]float64) (*TrainResult, e
 				return res, err
 			}
 		}
-		bar.set(tr.step, fmt.Sprintf("train %s loss %.4g", tr.cfg.Process, loss))
+		bar.Set(tr.step, fmt.Sprintf("train %s loss %.4g", tr.cfg.Process, loss))
 		if tr.cfg.RunDir != "" && tr.cfg.CheckpointEvery > 0 && tr.step%tr.cfg.CheckpointEvery == 0 {
 			if err := tr.checkpoint(loss, n, log); err != nil {
 				return res, err

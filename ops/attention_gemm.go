@@ -41,16 +41,9 @@ func attentionForwardFull[T engine.Float](pl attnPlan, q, k, v, out []T, probs [
 					pr[j] = sc
 					m = max(m, sc)
 				}
-				var z float64
-				for j, sc := range pr {
-					e := math.Exp(sc - m)
-					pr[j] = e
-					z += e
-				}
-				inv := 1 / z
-				for j := range pr {
-					pr[j] *= inv
-					row[j] = T(pr[j])
+				softmaxRow(pr, m)
+				for j, x := range pr {
+					row[j] = T(x)
 				}
 			}
 			if out != nil {

@@ -230,6 +230,21 @@ func (pl attnPlan) keysOf(i int, all []int) []int {
 	return pl.keys[i]
 }
 
+// softmaxRow replaces the scores p, whose largest is m, by their softmax (shifted by m, so
+// that no exponential overflows).
+func softmaxRow(p []float64, m float64) {
+	var z float64
+	for i, sc := range p {
+		e := math.Exp(sc - m)
+		p[i] = e
+		z += e
+	}
+	inv := 1 / z
+	for i := range p {
+		p[i] *= inv
+	}
+}
+
 // attentionForward computes, for every sequence and head (in parallel), the weights
 // P = softmax(Q Kᵀ/√d) over each query's keys into probs (float64, per (sequence, head) and
 // pair) and, when out is not nil, the output P V.
@@ -265,16 +280,7 @@ func attentionForward[T engine.Float](pl attnPlan, q, k, v, out []T, probs []flo
 						m = sc
 					}
 				}
-				var z float64
-				for n, sc := range pi {
-					e := math.Exp(sc - m)
-					pi[n] = e
-					z += e
-				}
-				inv := 1 / z
-				for n := range pi {
-					pi[n] *= inv
-				}
+				softmaxRow(pi, m)
 				if out == nil {
 					continue
 				}

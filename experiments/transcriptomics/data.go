@@ -8,7 +8,7 @@ import (
 
 	st "github.com/ncgn/ncgn/datasets/transcriptomics"
 	"github.com/ncgn/ncgn/generative"
-	"github.com/schollz/progressbar/v3"
+	"github.com/ncgn/ncgn/internal/progress"
 )
 
 // Seeds are the seeds of a run, all derived from the base seed so that one number fixes
@@ -68,9 +68,9 @@ type Data struct {
 
 // Simulate simulates and normalises the data sets of preset p with the given seeds. The
 // normalisation table is the true min and max per time step over the training simulations;
-// it normalises the test, knockout and floor sets too. progress, if not nil, receives a
-// progress bar.
-func Simulate(ctx context.Context, p Preset, seeds Seeds, progress io.Writer) (*Data, error) {
+// it normalises the test, knockout and floor sets too. w, if not nil, receives the progress:
+// a bar on a terminal, plain lines elsewhere (internal/progress).
+func Simulate(ctx context.Context, p Preset, seeds Seeds, w io.Writer) (*Data, error) {
 	cfg := st.DefaultConfig()
 	d := &Data{Config: cfg}
 	sets := []struct {
@@ -89,12 +89,8 @@ func Simulate(ctx context.Context, p Preset, seeds Seeds, progress io.Writer) (*
 	for _, s := range sets {
 		total += s.n
 	}
-	var bar *progressbar.ProgressBar
-	if progress != nil {
-		bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(progress), progressbar.OptionSetDescription("simulate"),
-			progressbar.OptionShowCount(), progressbar.OptionOnCompletion(func() { fmt.Fprintln(progress) }))
-		defer bar.Exit()
-	}
+	bar := progress.New(w, total, 0, "simulate")
+	defer bar.Finish()
 	done, start := 0, time.Now()
 	defer func() { d.Seconds = time.Since(start).Seconds() }()
 	for _, s := range sets {
@@ -102,9 +98,7 @@ func Simulate(ctx context.Context, p Preset, seeds Seeds, progress io.Writer) (*
 			continue
 		}
 		ds, err := st.Generate(ctx, st.Request{Config: cfg, Grid: s.grid, Samples: s.n, Seed: uint64(s.seed)}, func(k int) {
-			if bar != nil {
-				_ = bar.Set(done + k)
-			}
+			bar.Set(done+k, "simulate "+s.name)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("transcriptomics: simulating the %s set: %w", s.name, err)

@@ -1,9 +1,11 @@
 package transcriptomics
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
@@ -16,18 +18,29 @@ var (
 	smokeOnce sync.Once
 	smokeData *Data
 	smokeErr  error
+	smokeLog  bytes.Buffer // the simulation's progress, written to a non-terminal
 )
 
 // testData returns the smoke preset's data sets with seed 1, simulated once per test binary.
 func testData(t *testing.T) *Data {
 	t.Helper()
 	smokeOnce.Do(func() {
-		smokeData, smokeErr = Simulate(context.Background(), Presets()[experiments.Smoke], DeriveSeeds(1), nil)
+		smokeData, smokeErr = Simulate(context.Background(), Presets()[experiments.Smoke], DeriveSeeds(1), &smokeLog)
 	})
 	if smokeErr != nil {
 		t.Fatal(smokeErr)
 	}
 	return smokeData
+}
+
+// TestSimulate_PlainProgress checks that the simulation's progress, written where there is no
+// terminal (a log file), is plain lines: no carriage-return bar frames.
+func TestSimulate_PlainProgress(t *testing.T) {
+	testData(t)
+	out := smokeLog.String()
+	if strings.Contains(out, "\r") || !strings.Contains(out, "simulate") || !strings.HasSuffix(out, "\n") {
+		t.Errorf("simulation progress %q: want plain lines naming the simulation", out)
+	}
 }
 
 func TestSimulate_Shapes(t *testing.T) {

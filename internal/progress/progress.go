@@ -1,4 +1,4 @@
-package generative
+package progress
 
 import (
 	"fmt"
@@ -12,9 +12,9 @@ import (
 // lineEvery is the interval of the plain progress lines written where there is no terminal.
 const lineEvery = 30 * time.Second
 
-// bar shows the progress of a loop: a progress bar on a terminal, plain lines (at most one per
-// lineEvery, and one at the end) elsewhere, e.g. into a log file. A nil bar does nothing.
-type bar struct {
+// Bar shows the progress of a loop: a progress bar on a terminal, plain lines (at most one per
+// lineEvery, and one at the end) elsewhere, e.g. into a log file. A nil Bar does nothing.
+type Bar struct {
 	pb    *progressbar.ProgressBar // terminal mode
 	w     io.Writer                // line mode
 	total int
@@ -35,13 +35,13 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// newBar returns a bar of total steps, done of them already done (a resumed run: the bar
-// counts and times only the steps left), written to w; nil w gives no bar.
-func newBar(w io.Writer, total, done int, desc string) *bar {
+// New returns a bar of total steps, done of them already done (a resumed run: the bar counts
+// and times only the steps left), written to w; nil w gives no bar (a nil *Bar).
+func New(w io.Writer, total, done int, desc string) *Bar {
 	if w == nil {
 		return nil
 	}
-	b := &bar{total: total, start: done, done: done, desc: desc, t0: time.Now(), last: time.Now()}
+	b := &Bar{total: total, start: done, done: done, desc: desc, t0: time.Now(), last: time.Now()}
 	if !isTerminal(w) {
 		b.w = w
 		return b
@@ -62,8 +62,8 @@ func newBar(w io.Writer, total, done int, desc string) *bar {
 	return b
 }
 
-// set moves the bar to done steps (of the total) with a new description.
-func (b *bar) set(done int, desc string) {
+// Set moves the bar to done steps (of the total) with a new description.
+func (b *Bar) Set(done int, desc string) {
 	if b == nil {
 		return
 	}
@@ -82,7 +82,7 @@ func (b *bar) set(done int, desc string) {
 }
 
 // line writes one plain progress line: steps, share, rate and time left of this session.
-func (b *bar) line() {
+func (b *Bar) line() {
 	b.last = time.Now()
 	el := time.Since(b.t0).Seconds()
 	rate := float64(b.done-b.start) / max(el, 1e-9)
@@ -93,8 +93,8 @@ func (b *bar) line() {
 	fmt.Fprintf(b.w, "%s: step %d of %d (%.0f %%), %.2f steps/s, about %s left\n", b.desc, b.done, b.total, 100*float64(b.done)/float64(max(b.total, 1)), rate, left)
 }
 
-// finish completes the bar: its line on a terminal, a last plain line elsewhere.
-func (b *bar) finish() {
+// Finish completes the bar: its line on a terminal, a last plain line elsewhere.
+func (b *Bar) Finish() {
 	if b == nil {
 		return
 	}

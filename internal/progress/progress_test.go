@@ -1,4 +1,4 @@
-package generative
+package progress
 
 import (
 	"bytes"
@@ -11,15 +11,15 @@ import (
 // steps only (a run resumed at step 4 of 10 that did 2 more steps reports 6 of 10).
 func TestBar_PlainLines(t *testing.T) {
 	var buf bytes.Buffer
-	b := newBar(&buf, 10, 4, "train flow")
-	b.set(5, "train flow loss 0.5")
-	b.set(6, "train flow loss 0.4")
-	b.finish()
+	b := New(&buf, 10, 4, "train flow")
+	b.Set(5, "train flow loss 0.5")
+	b.Set(6, "train flow loss 0.4")
+	b.Finish()
 	out := buf.String()
 	if strings.Contains(out, "\r") || strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, "train flow loss 0.4: step 6 of 10 (60 %)") {
 		t.Errorf("plain progress %q", out)
 	}
-	var none *bar
-	none.set(1, "x") // a nil bar does nothing
-	none.finish()
+	var none *Bar
+	none.Set(1, "x") // a nil bar does nothing
+	none.Finish()
 }
