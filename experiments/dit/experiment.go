@@ -162,26 +162,24 @@ func Run(ctx context.Context, env experiments.Env) error {
 		r.reps = append(r.reps, seeds.ForReplicate(k))
 	}
 	env.Logf("dit: %s; preset %s, %d cell(s) x %d seed(s), writing into %s", data.Desc, p.Scale, len(selected), len(r.reps), dir)
-	if !env.Report {
-		if err := r.compute(ctx, selected); err != nil {
-			return err
+	return experiments.Steps{
+		Compute: func(ctx context.Context) error { return r.compute(ctx, selected) },
+		Write:   r.write,
+		Missing: func() ([]string, error) { return r.missing(selected) },
+	}.Run(ctx, env, "dit")
+}
+
+// missing returns the replicates of the selected cells that the cache lacks.
+func (r *runner) missing(selected []string) ([]string, error) {
+	var missing []string
+	for _, w := range r.work(selected) {
+		if _, ok, err := r.cached(w.cell, w.rep); err != nil {
+			return nil, err
+		} else if !ok {
+			missing = append(missing, entryName(w.cell, w.rep))
 		}
 	}
-	if err := r.write(); err != nil {
-		return err
-	}
-	if env.Report {
-		var missing []string
-		for _, w := range r.work(selected) {
-			if _, ok, err := r.cached(w.cell, w.rep); err != nil {
-				return err
-			} else if !ok {
-				missing = append(missing, entryName(w.cell, w.rep))
-			}
-		}
-		return experiments.Incomplete("dit", missing)
-	}
-	return nil
+	return missing, nil
 }
 
 // cellRep is one replicate of one cell.

@@ -113,26 +113,15 @@ func Run(ctx context.Context, env experiments.Env) error {
 		return fmt.Errorf("modelnet40: %w", err)
 	}
 	env.Logf("modelnet40: data %s (%s layout), preset %s, %d cell(s) x %d seed(s)", r.root, r.layout, r.p.Scale, len(selected), len(r.reps))
-	if !env.Report {
-		if err := r.compute(ctx, selected); err != nil {
-			return err
-		}
+	want := map[string]bool{}
+	for _, c := range selected {
+		want[c] = true
 	}
-	if err := r.write(ctx); err != nil {
-		return err
-	}
-	if env.Report {
-		want := map[string]bool{}
-		for _, c := range selected {
-			want[c] = true
-		}
-		missing, err := r.missing(want)
-		if err != nil {
-			return err
-		}
-		return experiments.Incomplete("modelnet40", missing)
-	}
-	return nil
+	return experiments.Steps{
+		Compute: func(ctx context.Context) error { return r.compute(ctx, selected) },
+		Write:   func() error { return r.write(ctx) },
+		Missing: func() ([]string, error) { return r.missing(want) },
+	}.Run(ctx, env, "modelnet40")
 }
 
 // open returns the runner of env: the preset with the options of env, the output folder

@@ -139,22 +139,11 @@ func Run(ctx context.Context, env experiments.Env) error {
 		}
 		r.tasks[name] = t
 	}
-	if !env.Report {
-		if err := r.compute(ctx, want); err != nil {
-			return err
-		}
-	}
-	if err := r.write(); err != nil {
-		return err
-	}
-	if env.Report {
-		missing, err := r.missing(want)
-		if err != nil {
-			return err
-		}
-		return experiments.Incomplete("samplers", missing)
-	}
-	return nil
+	return experiments.Steps{
+		Compute: func(ctx context.Context) error { return r.compute(ctx, want) },
+		Write:   r.write,
+		Missing: func() ([]string, error) { return r.missing(want) },
+	}.Run(ctx, env, "samplers")
 }
 
 // unit is the work on one network: every selected setting sampled with it.
