@@ -49,10 +49,9 @@ type Trainer struct {
 	permEpoch int
 	perm      []int
 	// seconds is the training wall time up to the start of the current Train call (earlier
-	// calls and, after Resume, the run up to its checkpoint); running marks a Train call under
-	// way since started.
+	// calls and, after Resume, the run up to its checkpoint); started is when the Train call
+	// under way began (zero between calls).
 	seconds float64
-	running bool
 	started time.Time
 }
 
@@ -120,7 +119,7 @@ func Resume(ctx context.Context, den Denoiser, s Shape, data [][]float64, cfg Tr
 // after Resume the time the resumed run had spent up to its checkpoint (steps done after the
 // last checkpoint of an interrupted session are redone, and counted once).
 func (tr *Trainer) Seconds() float64 {
-	if tr.running {
+	if !tr.started.IsZero() {
 		return tr.seconds + time.Since(tr.started).Seconds()
 	}
 	return tr.seconds
@@ -202,8 +201,8 @@ func (tr *Trainer) Train(ctx context.Context, data [][]float64) (*TrainResult, e
 	bar := progress.New(tr.cfg.Progress, total, tr.step, "train "+string(tr.cfg.Process))
 	defer bar.Finish()
 	start, first := time.Now(), tr.step
-	tr.running, tr.started = true, start
-	defer func() { tr.seconds, tr.running = tr.Seconds(), false }()
+	tr.started = start
+	defer func() { tr.seconds, tr.started = tr.Seconds(), time.Time{} }()
 	spe := tr.stepsPerEpoch(n)
 	for tr.step < total {
 		if err := ctx.Err(); err != nil {

@@ -47,9 +47,9 @@ type Preset struct {
 //     guidance scale 1.5 (the reference: 250), 500 generated and 1000 reference images; the
 //     MNIST classifier trained 2000 steps. Set from one measurement (docs/experiments.md): at
 //     2000 steps neither network draws digits (one seed: FID 216 and 389 against the floor's
-//     5.7); from the 2000-step timings, 8000 steps should take about 36 min (DiT) and 48 min
-//     (DiT-DMP) on one core each, about an hour per seed with the two networks side by side
-//     (--shard 0/2, 1/2); not yet measured.
+//     5.7). Measured for the committed 3 seeds (docs/experiments.md): 8000 steps took 14-19
+//     min (DiT) and 38-40 min (DiT-DMP) on one core, scoring 2.5 and 5 min: about an hour of
+//     one-core computation per seed.
 //   - paper: DiT-S (width 384, 12 blocks, 6 heads), batch 64, lr 1e-4, EMA 0.9999, 800K steps,
 //     250 sampling steps, guidance 1.5, 10000 generated images against the 10000 MNIST test
 //     images; far beyond this machine (estimated from the FLOP count: about 540 GFLOPs of
