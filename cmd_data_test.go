@@ -48,7 +48,7 @@ func TestDataSimulateTranscriptomics(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "wrote 3 train samples") || !strings.Contains(stderr, "(3/3)") {
+	if !strings.Contains(stdout, "wrote 3 train samples") || !strings.Contains(stderr, "step 3 of 3") || strings.Contains(stderr, "\r") {
 		t.Errorf("train: stdout %q, progress on stderr %q", stdout, stderr)
 	}
 

@@ -293,3 +293,25 @@ func TestWriteTable_KeepsComputedCells(t *testing.T) {
 		t.Fatalf("empty table into an empty folder: %v", err)
 	}
 }
+
+// TestEnvWriteTable_Kept checks Env.WriteTable on a table that WriteTable keeps: a computing
+// run logs the reason and goes on, a --report run fails with it.
+func TestEnvWriteTable_Kept(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := WriteTable(dir, sampleTable()); err != nil {
+		t.Fatal(err)
+	}
+	empty := sampleTable()
+	empty.Cells = nil
+	var log bytes.Buffer
+	if err := (Env{Log: &log}).WriteTable(dir, empty); err != nil || !strings.Contains(log.String(), "kept") {
+		t.Errorf("computing run: err %v, log %q; want nil and the reason logged", err, log.String())
+	}
+	if err := (Env{Report: true}).WriteTable(dir, empty); !errors.Is(err, ErrKept) {
+		t.Errorf("report run: err %v, want ErrKept", err)
+	}
+	log.Reset()
+	if err := (Env{Log: &log}).WriteTable(dir, sampleTable()); err != nil || !strings.Contains(log.String(), "table9 written to") {
+		t.Errorf("computed table: err %v, log %q", err, log.String())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -96,6 +97,23 @@ func keep(dir string, t *Table) error {
 		"(git worktree add DIR COMMIT, then the same command with --report there) or compute them with this code "+
 		"(the same command without --report): %w", strings.TrimSuffix(p, ".json")+".{md,csv,json}", old.computed(),
 		strings.Join(states, ", "), t.Meta.Commit, ErrKept)
+}
+
+// WriteTable writes t into dir (the function WriteTable) and logs where. A table that
+// WriteTable keeps (its error wraps ErrKept: the new table has no computed cell and the files
+// show computed ones) is logged and passed over in a computing run, which may have computed
+// other tables' cells; under --report it fails the run with the reason.
+func (env Env) WriteTable(dir string, t *Table) error {
+	_, err := WriteTable(dir, t)
+	switch {
+	case errors.Is(err, ErrKept) && !env.Report:
+		env.Logf("%v", err)
+		return nil
+	case err != nil:
+		return err
+	}
+	env.Logf("%s written to %s", t.Name, filepath.Join(dir, t.Name+".md"))
+	return nil
 }
 
 // WriteJSON writes t as indented JSON.

@@ -191,7 +191,7 @@ func (r *runner) writeBands(reps map[Model][]experiments.Replicate) error {
 		"The time is counted in Table 4's cells, which compute it.",
 	}
 	t.Meta = r.meta(0)
-	if _, err := experiments.WriteTable(r.dir, t); err != nil {
+	if err := r.env.WriteTable(r.dir, t); err != nil {
 		return fmt.Errorf("dit: %w", err)
 	}
 	return nil

@@ -2,7 +2,6 @@ package dit
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -144,10 +143,9 @@ func (r *runner) write() error {
 	}
 	t.Notes = r.notes(costs, other, otherCost, trained)
 	t.Meta = r.meta(seconds)
-	if _, err := experiments.WriteTable(r.dir, t); err != nil {
+	if err := r.env.WriteTable(r.dir, t); err != nil {
 		return fmt.Errorf("dit: %w", err)
 	}
-	r.env.Logf("table 4 written to %s", filepath.Join(r.dir, "table4.md"))
 	return r.writeBands(bandReps)
 }
 

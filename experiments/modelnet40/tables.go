@@ -263,10 +263,9 @@ func (r *runner) write(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := experiments.WriteTable(r.dir, t); err != nil {
+		if err := r.env.WriteTable(r.dir, t); err != nil {
 			return fmt.Errorf("modelnet40: %w", err)
 		}
-		r.env.Logf("%s written to %s", t.Name, r.dir)
 	}
 	return r.writePictures(ctx)
 }

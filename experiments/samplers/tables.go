@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -335,10 +334,9 @@ func (r *runner) write() error {
 		if err != nil {
 			return err
 		}
-		if _, err := experiments.WriteTable(r.env.OutDir, tb); err != nil {
+		if err := r.env.WriteTable(r.env.OutDir, tb); err != nil {
 			return fmt.Errorf("samplers: %w", err)
 		}
-		r.env.Logf("table written to %s", filepath.Join(r.env.OutDir, tb.Name+".md"))
 		if err := r.figures(res); err != nil {
 			return err
 		}
@@ -350,9 +348,8 @@ func (r *runner) write() error {
 	if err != nil {
 		return err
 	}
-	if _, err := experiments.WriteTable(r.env.OutDir, tb); err != nil {
+	if err := r.env.WriteTable(r.env.OutDir, tb); err != nil {
 		return fmt.Errorf("samplers: %w", err)
 	}
-	r.env.Logf("table written to %s", filepath.Join(r.env.OutDir, "cheapest.md"))
 	return nil
 }

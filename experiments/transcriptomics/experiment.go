@@ -111,10 +111,10 @@ func Run(ctx context.Context, env experiments.Env) error {
 	if err != nil {
 		return err
 	}
-	if _, err := experiments.WriteTable(env.OutDir, t3); err != nil {
+	if err := env.WriteTable(env.OutDir, t3); err != nil {
 		return fmt.Errorf("transcriptomics: %w", err)
 	}
-	env.Logf("table 3 written to %s (wall time so far %s)", filepath.Join(env.OutDir, "table3.md"), experiments.FormatSeconds(time.Since(r.start).Seconds()))
+	env.Logf("wall time so far %s", experiments.FormatSeconds(time.Since(r.start).Seconds()))
 	if !env.Report {
 		if err := r.computeFigure11(ctx, want); err != nil {
 			return err

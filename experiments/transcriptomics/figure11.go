@@ -132,7 +132,7 @@ func (r *runner) writeFigure11(t3 *experiments.Table) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if _, err := experiments.WriteTable(r.env.OutDir, t); err != nil {
+	if err := r.env.WriteTable(r.env.OutDir, t); err != nil {
 		return false, fmt.Errorf("transcriptomics: %w", err)
 	}
 	lp := experiments.LinePlot{
