@@ -58,9 +58,9 @@ func entryName(name string, rep Seeds) string {
 	return fmt.Sprintf("%s/seed%d", name, rep.Replicate+1)
 }
 
-// model returns the network spec of method m in replicate rep (nil for the random baseline).
+// model returns the network spec of method m in replicate rep (nil for a baseline).
 func (r *runner) model(m Method, rep Seeds) *ModelSpec {
-	if m.Random {
+	if m.Baseline != "" {
 		return nil
 	}
 	s := NewModelSpec(r.p, r.dk, rep, m)
@@ -245,8 +245,8 @@ func (r *runner) computeCell(ctx context.Context, m Method, rep Seeds) (CellReco
 	var gen [][]float64
 	var rec CellRecord
 	sampleStart := time.Now()
-	if m.Random {
-		gen = randomClouds(len(d.Test), 3*r.p.Points, rep.Sampling)
+	if m.Baseline != "" {
+		gen = baselineClouds(m.Baseline, d, 3*r.p.Points, rep.Sampling)
 	} else {
 		ms := r.model(m, rep)
 		if _, _, err := r.network(ctx, *ms); err != nil {
@@ -313,6 +313,34 @@ func (r *runner) generate(ctx context.Context, ms ModelSpec, rep Seeds, sampler 
 		return nil, fmt.Errorf("modelnet40: sampling %s: %w", ms.Name(), err)
 	}
 	return gen, nil
+}
+
+// baselineClouds returns the clouds of baseline b, as many as the test clouds of d, each of
+// size values, drawn with seed: N(0, 1) values, the origin, or training clouds (drawn
+// without replacement while there are enough, with it otherwise).
+func baselineClouds(b Baseline, d *Data, size int, seed int64) [][]float64 {
+	m := len(d.Test)
+	switch b {
+	case BaselineOrigin:
+		out := make([][]float64, m)
+		for i := range out {
+			out[i] = make([]float64, size)
+		}
+		return out
+	case BaselineTraining:
+		rng := rand.New(rand.NewPCG(uint64(seed), 0x7261696e))
+		perm := rng.Perm(len(d.Train))
+		out := make([][]float64, m)
+		for i := range out {
+			j := perm[i%len(perm)]
+			if i >= len(perm) {
+				j = rng.IntN(len(d.Train))
+			}
+			out[i] = append([]float64(nil), d.Train[j]...)
+		}
+		return out
+	}
+	return randomClouds(m, size, seed)
 }
 
 // randomClouds returns count clouds of size values drawn from N(0, 1): the DDPM prior, i.e.

@@ -49,7 +49,7 @@ func Experiment() experiments.Experiment {
 			}
 			out := map[string][]string{}
 			for _, m := range Methods(false) {
-				if !m.Random {
+				if m.Baseline == "" {
 					out[m.Cell(false)] = []string{NewModelSpec(p, dataKey{}, DeriveSeeds(1), m).Name()}
 				}
 			}

@@ -14,6 +14,7 @@ import (
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/exptest"
+	"github.com/ncgn/ncgn/models"
 )
 
 // sharedData is SharedData seen from this package's folder.
@@ -155,7 +156,7 @@ func TestRandomClouds_W2(t *testing.T) {
 	}
 }
 
-// TestMethods_Cells checks the cell names: eleven distinct cells, Table 2's exp column is
+// TestMethods_Cells checks the cell names: thirteen distinct cells (three baselines), Table 2's exp column is
 // Table 1's DMP GAT, and the other-orientation cell is named after its own orientation.
 func TestMethods_Cells(t *testing.T) {
 	for _, ref := range []bool{false, true} {
@@ -166,8 +167,8 @@ func TestMethods_Cells(t *testing.T) {
 			}
 			seen[m.Cell(ref)] = true
 		}
-		if len(seen) != 11 {
-			t.Errorf("ref %v: %d cells, want 11", ref, len(seen))
+		if len(seen) != 13 {
+			t.Errorf("ref %v: %d cells, want 13", ref, len(seen))
 		}
 	}
 	if got := Table2Method("exp", false).Cell(false); got != "table1/gat-dmp" {
@@ -214,14 +215,15 @@ func TestRun_Smoke(t *testing.T) {
 		}
 	}
 	t1 := exptest.ReadTable(t, filepath.Join(out, "table1.json"))
-	if len(t1.Cells) != 8 {
-		t.Fatalf("table 1 has %d cells, want 8", len(t1.Cells))
+	if len(t1.Cells) != 12 {
+		t.Fatalf("table 1 has %d cells, want 12", len(t1.Cells))
 	}
 	for _, c := range t1.Cells {
-		if c.Paper == nil || *c.Paper != PaperTable1[Convs[0]][c.Column] && *c.Paper != PaperTable1[Convs[1]][c.Column] {
-			t.Errorf("cell %s/%s: paper number %v", c.Row, c.Column, c.Paper)
+		want, has := PaperTable1[models.Conv(c.Row)][c.Column]
+		if has != (c.Paper != nil) || has && *c.Paper != want {
+			t.Errorf("cell %s/%s: paper number %v, want %v (%v)", c.Row, c.Column, c.Paper, want, has)
 		}
-		for _, k := range append([]string{KeyW2}, SetKeys...) {
+		for _, k := range append([]string{KeyW2, KeySpread}, SetKeys...) {
 			if v, ok := c.Values[k]; !ok || math.IsNaN(v) {
 				t.Errorf("cell %s/%s: %s = %v, %v", c.Row, c.Column, k, v, ok)
 			}
@@ -406,6 +408,43 @@ func smallSharedData(t *testing.T) (Preset, *Data, *reference) {
 		t.Fatal(err)
 	}
 	return p, d, ref
+}
+
+// TestBaselineClouds checks the baselines' clouds: as many as the test clouds, the origin all
+// zeros, training clouds copies of distinct training clouds that depend on the seed.
+func TestBaselineClouds(t *testing.T) {
+	d := &Data{Test: make([][]float64, 3)}
+	for i := 0; i < 5; i++ {
+		d.Train = append(d.Train, []float64{float64(i), 0, 0, float64(i), 1, 1})
+	}
+	if o := baselineClouds(BaselineOrigin, d, 6, 1); len(o) != 3 || len(o[0]) != 6 || rmsNorm(o) != 0 {
+		t.Errorf("origin clouds %v", o)
+	}
+	tr := baselineClouds(BaselineTraining, d, 6, 1)
+	seen := map[float64]bool{}
+	for _, c := range tr {
+		seen[c[0]] = true
+	}
+	if len(tr) != 3 || len(seen) != 3 {
+		t.Errorf("training clouds %v: want 3 distinct training clouds", tr)
+	}
+	tr[0][0] = -1
+	for i, c := range d.Train {
+		if c[0] != float64(i) {
+			t.Errorf("training cloud %d changed through a baseline cloud: the two share memory", i)
+		}
+	}
+	differ := false
+	for s := int64(2); s < 10 && !differ; s++ {
+		other := baselineClouds(BaselineTraining, d, 6, s)
+		differ = other[0][0] != baselineClouds(BaselineTraining, d, 6, 1)[0][0]
+	}
+	if !differ {
+		t.Errorf("training clouds do not depend on the seed")
+	}
+	if r := baselineClouds(BaselineRandom, d, 6, 1); len(r) != 3 || rmsNorm(r) == 0 {
+		t.Errorf("random clouds %v", r)
+	}
 }
 
 // TestW2_OriginBeatsData checks, on the shared ModelNet40 copy and the small preset's test

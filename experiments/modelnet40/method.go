@@ -6,10 +6,41 @@ import (
 	"github.com/ncgn/ncgn/schedules"
 )
 
+// Baseline names clouds made without a network, scored like a network's: the calibration
+// columns of Table 1.
+type Baseline string
+
+// The baselines, in Table 1's order.
+const (
+	// BaselineRandom draws every coordinate from N(0, 1), the DDPM prior (zero denoising
+	// steps): the paper's "random" column.
+	BaselineRandom Baseline = "random"
+	// BaselineOrigin puts every point at the origin: the clouds that minimise the paper's W2
+	// for an order-free generator (docs/experiments.md, "What the paper's W2 measures").
+	BaselineOrigin Baseline = "origin"
+	// BaselineTraining takes real training clouds (as many as the test clouds, drawn with the
+	// replicate's sampling seed): what a perfect generator would score.
+	BaselineTraining Baseline = "training-clouds"
+)
+
+// Baselines are Table 1's baseline columns in order.
+var Baselines = []Baseline{BaselineRandom, BaselineOrigin, BaselineTraining}
+
+// Title returns the baseline's column title.
+func (b Baseline) Title() string {
+	switch b {
+	case BaselineOrigin:
+		return "origin"
+	case BaselineTraining:
+		return "training clouds"
+	}
+	return string(b)
+}
+
 // Method is one network of the experiment (a graph, a layer, a schedule for DMP and the
-// diffusion orientation), or the random baseline (Random set, the rest empty).
+// diffusion orientation), or a baseline (Baseline set, the rest empty).
 type Method struct {
-	Random   bool           `json:"random,omitempty"`
+	Baseline Baseline       `json:"baseline,omitempty"`
 	Graph    graphs.Kind    `json:"graph,omitempty"`
 	Conv     models.Conv    `json:"conv,omitempty"`
 	Schedule schedules.Kind `json:"schedule,omitempty"` // DMP only
@@ -19,13 +50,13 @@ type Method struct {
 }
 
 // Cell returns the method's cell name in a run whose networks use the reference orientation
-// when base is true: "table1/random", "table1/gcn-knn", "table1/gat-dmp" (the exp schedule, in
+// when base is true: "table1/random" (a baseline), "table1/gcn-knn", "table1/gat-dmp" (the exp schedule, in
 // both tables), "table2/gat-dmp-log", and for DMP GAT (exp) in the other orientation
 // "table2/gat-dmp-exp-reference-orientation" (or "-paper-orientation").
 func (m Method) Cell(base bool) string {
 	switch {
-	case m.Random:
-		return "table1/random"
+	case m.Baseline != "":
+		return "table1/" + string(m.Baseline)
 	case m.Graph == graphs.DMP && m.ReferenceOrientation != base:
 		o := "paper"
 		if m.ReferenceOrientation {
@@ -40,8 +71,8 @@ func (m Method) Cell(base bool) string {
 
 // Title returns the method's name in words, e.g. "DMP GAT (exp)".
 func (m Method) Title() string {
-	if m.Random {
-		return "random"
+	if m.Baseline != "" {
+		return m.Baseline.Title()
 	}
 	t := m.Graph.Title() + " " + m.Conv.Title()
 	if m.Graph == graphs.DMP {
@@ -76,10 +107,13 @@ func Table2Method(s schedules.Kind, ref bool) Method {
 }
 
 // Methods returns every method of a run whose networks use the reference orientation when ref
-// is true, in the order the run computes them: the random baseline, Table 1 row by row, Table
-// 2's other schedules, and DMP GAT (exp) in the other orientation.
+// is true, in the order the run computes them: the baselines, Table 1 row by row, Table 2's
+// other schedules, and DMP GAT (exp) in the other orientation.
 func Methods(ref bool) []Method {
-	out := []Method{{Random: true}}
+	var out []Method
+	for _, b := range Baselines {
+		out = append(out, Method{Baseline: b})
+	}
 	for _, c := range Convs {
 		for _, g := range Table1Graphs {
 			out = append(out, Table1Method(c, g, ref))

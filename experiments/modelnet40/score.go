@@ -12,6 +12,7 @@ import (
 // tables); MMD-CD is × 10³ and MMD-EMD × 10² (PointFlow's units); COV and 1-NNA in percent.
 const (
 	KeyW2     = "w2"
+	KeySpread = "spread"
 	KeyMMDCD  = "mmd_cd"
 	KeyCOVCD  = "cov_cd"
 	KeyNNACD  = "nna_cd"
@@ -96,7 +97,7 @@ func score(gen [][]float64, ref *reference) (map[string]float64, map[metrics.Dis
 	if err != nil {
 		return nil, nil, fmt.Errorf("modelnet40: W2: %w", err)
 	}
-	out := map[string]float64{KeyW2: 100 * w2}
+	out := map[string]float64{KeyW2: 100 * w2, KeySpread: 100 * rmsNorm(gen)}
 	if len(ref.within) == 0 {
 		return out, nil, nil
 	}
@@ -131,6 +132,19 @@ func score(gen [][]float64, ref *reference) (map[string]float64, map[metrics.Dis
 		}
 	}
 	return out, sr, nil
+}
+
+// rmsNorm returns the root mean square distance of the points of the flat clouds from the
+// origin.
+func rmsNorm(clouds [][]float64) float64 {
+	s, n := 0.0, 0
+	for _, c := range clouds {
+		for _, v := range c {
+			s += v * v
+		}
+		n += len(c) / 3
+	}
+	return math.Sqrt(s / float64(max(n, 1)))
 }
 
 // bootstrapMMD returns the MMD (in the table's units: CD × 10³, EMD × 10²) on reps resamples

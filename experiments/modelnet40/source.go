@@ -69,7 +69,7 @@ func (s *Source) TestKey(k int) (string, error) {
 }
 
 func (s *Source) spec(m Method, k int) (ModelSpec, error) {
-	if m.Random || k < 0 || k >= len(s.r.reps) {
+	if m.Baseline != "" || k < 0 || k >= len(s.r.reps) {
 		return ModelSpec{}, fmt.Errorf("modelnet40: no network for %s in replicate %d of %d: %w", m.Title(), k, len(s.r.reps), experiments.ErrConfig)
 	}
 	return *s.r.model(m, s.r.reps[k]), nil

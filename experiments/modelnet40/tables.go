@@ -3,6 +3,7 @@ package modelnet40
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ncgn/ncgn/experiments"
@@ -15,6 +16,8 @@ import (
 func tableMetrics(p Preset) []experiments.Metric {
 	ms := []experiments.Metric{{Key: KeyW2, Title: "W2 × 10⁻², the paper's metric",
 		Description: fmt.Sprintf("Exact optimal-transport cost between the set of generated clouds and the set of test clouds, each cloud flattened to one %d-vector in point order (Euclidean ground cost, uniform weights), divided by %d points, × 10². Order-dependent: a generated cloud's point order is arbitrary. Lower is better.", 3*p.Points, p.Points)}}
+	ms = append(ms, experiments.Metric{Key: KeySpread, Title: "spread × 10⁻²",
+		Description: "Root mean square distance of the generated points from the origin × 10² (the test clouds are centred): the quantity the paper's W2 mostly measures; real clouds give the training-clouds column's value. Closer to it is better.", Digits: 2})
 	if !p.SetMetrics {
 		return ms
 	}
@@ -53,7 +56,7 @@ func (r *runner) fill(cell *experiments.Cell, m Method) ([]experiments.Replicate
 	if err != nil {
 		return nil, 0, err
 	}
-	keys := append([]string{KeyW2}, SetKeys...)
+	keys := append([]string{KeyW2, KeySpread}, SetKeys...)
 	seconds := cell.Fill(reps, keys...)
 	for _, rep := range reps {
 		if ms := r.model(m, r.reps[rep.Index]); ms != nil {
@@ -71,7 +74,9 @@ func (r *runner) fill(cell *experiments.Cell, m Method) ([]experiments.Replicate
 func (r *runner) table1() (*experiments.Table, error) {
 	t := &experiments.Table{Name: "table1", Title: "Table 1: 3-D shape generation on ModelNet40, GCN and GAT on four graphs (paper Section 5.1)",
 		RowTitle: "layer", Metrics: tableMetrics(r.p)}
-	t.Columns = []experiments.Header{{Key: "random", Title: "random"}}
+	for _, b := range Baselines {
+		t.Columns = append(t.Columns, experiments.Header{Key: string(b), Title: b.Title()})
+	}
 	for _, g := range Table1Graphs {
 		t.Columns = append(t.Columns, experiments.Header{Key: string(g), Title: g.Title()})
 	}
@@ -80,17 +85,19 @@ func (r *runner) table1() (*experiments.Table, error) {
 	for _, c := range Convs {
 		t.Rows = append(t.Rows, experiments.Header{Key: string(c), Title: c.Title()})
 		for _, col := range t.Columns {
-			m := Method{Random: true}
-			if col.Key != "random" {
+			m := Method{Baseline: Baseline(col.Key)}
+			if !slices.Contains(Baselines, m.Baseline) {
 				m = Table1Method(c, graphs.Kind(col.Key), r.ref)
 			}
-			paper := PaperTable1[c][col.Key]
-			cell := experiments.Cell{Row: string(c), Column: col.Key, Paper: &paper, Name: m.Cell(r.ref)}
+			cell := experiments.Cell{Row: string(c), Column: col.Key, Name: m.Cell(r.ref)}
+			if paper, ok := PaperTable1[c][col.Key]; ok {
+				cell.Paper = &paper
+			}
 			reps, s, err := r.fill(&cell, m)
 			if err != nil {
 				return nil, err
 			}
-			if !m.Random || c == Convs[0] { // the random baseline is one cell shown in both rows
+			if m.Baseline == "" || c == Convs[0] { // a baseline is one cell shown in both rows
 				compute += s
 			}
 			recs[string(c)+"/"+col.Key] = reps
@@ -223,6 +230,7 @@ func (r *runner) notes(which string) []string {
 			"with its EMA weights in %d %s steps (evenly spaced over the %d indices). The paper: 9843 training clouds, 300 epochs at batch 128, lr 1e-4, 1000 sampling steps, 2232 test clouds.",
 			p.Width, p.Layers, p.K, p.Timesteps, orient, train, p.BatchSize, p.LR, p.Warmup, p.EMADecay, p.SamplingSteps, sampler, p.Timesteps),
 		"Random: every coordinate drawn from N(0, 1), the DDPM prior (zero denoising steps); this is what gives the paper's 8.624 (the same number for GCN and GAT). One cell, shown in both rows.",
+		"Calibration columns (not in the paper; one cell each, shown in both rows): origin, every point at the origin; training clouds, real training clouds (as many as the test clouds, drawn per seed), what a perfect generator would score. With arbitrary point order the paper's W2 is about √((s_g + s_x) / n) (s: mean squared distance of a point from the origin, generated and test), a measure of spread: the origin beats real clouds on it, so read W2 beside the spread row and judge shape by the set metrics (docs/experiments.md, \"What the paper's W2 measures\").",
 		"Clouds are scored as they are: test clouds centred at their mean and scaled so that their largest |coordinate| is 0.25 (the reference's normalisation), generated clouds as the network produced them (not normalised again). Set metrics follow PointFlow's definitions computed exactly (docs/metrics.md).",
 		"Each cell: ours (paper); ours is the mean over training seeds ± the half-width of its 95 % Student-t interval (n = seeds). A comparison is resolved when the 95 % interval of the paired difference (over seeds and bootstrap resamples of the test clouds) excludes 0; only resolved comparisons are read as orderings.",
 	}
