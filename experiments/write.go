@@ -73,7 +73,11 @@ func keep(dir string, t *Table) error {
 		return nil
 	}
 	var old Table
-	if json.Unmarshal(b, &old) != nil || old.computed() == 0 {
+	if json.Unmarshal(b, &old) != nil {
+		return nil
+	}
+	n := old.computed()
+	if n == 0 {
 		return nil
 	}
 	var states []string
@@ -95,7 +99,7 @@ func keep(dir string, t *Table) error {
 	return fmt.Errorf("experiments: kept %s: it shows %d computed cells, computed at %s, and this run (code at %s) has none: "+
 		"the cache holds no cell for this code, whose fingerprint differs from theirs. Render them at their commit "+
 		"(git worktree add DIR COMMIT, then the same command with --report there) or compute them with this code "+
-		"(the same command without --report): %w", strings.TrimSuffix(p, ".json")+".{md,csv,json}", old.computed(),
+		"(the same command without --report): %w", strings.TrimSuffix(p, ".json")+".{md,csv,json}", n,
 		strings.Join(states, ", "), t.Meta.Commit, ErrKept)
 }
 

@@ -332,9 +332,9 @@ func baselineClouds(b Baseline, d *Data, size int, seed int64) [][]float64 {
 		perm := rng.Perm(len(d.Train))
 		out := make([][]float64, m)
 		for i := range out {
-			j := perm[i%len(perm)]
-			if i >= len(perm) {
-				j = rng.IntN(len(d.Train))
+			j := rng.IntN(len(d.Train))
+			if i < len(perm) {
+				j = perm[i]
 			}
 			out[i] = append([]float64(nil), d.Train[j]...)
 		}

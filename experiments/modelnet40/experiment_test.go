@@ -434,10 +434,10 @@ func TestBaselineClouds(t *testing.T) {
 			t.Errorf("training cloud %d changed through a baseline cloud: the two share memory", i)
 		}
 	}
+	first := baselineClouds(BaselineTraining, d, 6, 1)[0][0]
 	differ := false
 	for s := int64(2); s < 10 && !differ; s++ {
-		other := baselineClouds(BaselineTraining, d, 6, s)
-		differ = other[0][0] != baselineClouds(BaselineTraining, d, 6, 1)[0][0]
+		differ = baselineClouds(BaselineTraining, d, 6, s)[0][0] != first
 	}
 	if !differ {
 		t.Errorf("training clouds do not depend on the seed")
@@ -490,17 +490,7 @@ func TestW2_OriginBeatsData(t *testing.T) {
 // several widths stand in for generated clouds.
 func TestW2_Spread(t *testing.T) {
 	p, d, ref := smallSharedData(t)
-	meanSq := func(clouds [][]float64) float64 {
-		s, k := 0.0, 0
-		for _, c := range clouds {
-			for _, v := range c {
-				s += v * v
-			}
-			k += len(c) / 3
-		}
-		return s / float64(k)
-	}
-	sx := meanSq(d.Test)
+	sx := math.Pow(rmsNorm(d.Test), 2)
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, sigma := range []float64{0.02, 0.1, 0.3, 1} {
 		gen := make([][]float64, len(d.Test))
@@ -514,7 +504,7 @@ func TestW2_Spread(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := 100 * math.Sqrt((meanSq(gen)+sx)/float64(p.Points))
+		want := 100 * math.Sqrt((math.Pow(rmsNorm(gen), 2)+sx)/float64(p.Points))
 		t.Logf("σ %.2f: W2 %.3f, from the spread %.3f", sigma, s[KeyW2], want)
 		if math.Abs(s[KeyW2]-want) > 0.05*want {
 			t.Errorf("σ %.2f: W2 %.4f, want √((s_g + s_x)/n) = %.4f within 5 %%", sigma, s[KeyW2], want)

@@ -97,8 +97,9 @@ func Simulate(ctx context.Context, p Preset, seeds Seeds, w io.Writer) (*Data, e
 		if s.n == 0 {
 			continue
 		}
+		desc := "simulate " + s.name
 		ds, err := st.Generate(ctx, st.Request{Config: cfg, Grid: s.grid, Samples: s.n, Seed: uint64(s.seed)}, func(k int) {
-			bar.Set(done+k, "simulate "+s.name)
+			bar.Set(done+k, desc)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("transcriptomics: simulating the %s set: %w", s.name, err)
