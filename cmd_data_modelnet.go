@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
 
 	"github.com/ncgn/ncgn/datasets"
 	"github.com/ncgn/ncgn/datasets/geometricshapes"
 	"github.com/ncgn/ncgn/datasets/modelnet40"
+	"github.com/ncgn/ncgn/internal/progress"
 )
 
 // dataPrepareCmd groups the commands that turn a downloaded data set into training arrays; add
@@ -228,27 +228,23 @@ func prepareModelNet40(c *cli.Context) error {
 		return err
 	}
 
-	var bar *progressbar.ProgressBar
-	progress := func(read, expected int) {
+	var bar *progress.Bar
+	onRead := func(read, expected int) {
 		if c.Bool("quiet") || expected < progressMinObjects {
 			return
 		}
 		if bar == nil {
-			bar = newDataBar(c, int64(expected), "loading "+a.split, false)
+			bar = progress.New(c.App.ErrWriter, expected, 0, "loading "+a.split)
 		}
-		if int64(expected) > bar.GetMax64() {
-			bar.ChangeMax(expected)
-		}
-		_ = bar.Set(read)
+		bar.SetTotal(expected)
+		bar.Set(read, "loading "+a.split)
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
 	defer stop()
 	start := time.Now()
-	set, err := modelnet40.Load(ctx, root, cfg, progress)
+	set, err := modelnet40.Load(ctx, root, cfg, onRead)
 	wall := time.Since(start).Seconds()
-	if bar != nil {
-		_ = bar.Finish()
-	}
+	bar.Finish()
 	if err != nil {
 		code := 1
 		if errors.Is(err, modelnet40.ErrConfig) {
@@ -342,29 +338,31 @@ func fetchModelNet40(c *cli.Context) error {
 	if c.Args().Present() {
 		return cli.Exit(fmt.Sprintf("%s: unexpected arguments %q (all settings are flags)", name, c.Args().Slice()), 2)
 	}
-	bars := map[string]*progressbar.ProgressBar{}
-	progress := func(stage string, done, total int64) {
+	bars := map[string]*progress.Bar{}
+	desc := map[string]string{"download": "downloading ModelNet40.zip"}
+	onProgress := func(stage string, done, total int64) {
 		if c.Bool("quiet") {
 			return
 		}
 		b := bars[stage]
 		if b == nil {
 			if stage == "download" {
-				b = newDataBar(c, total, "downloading ModelNet40.zip", true)
+				b = progress.NewBytes(c.App.ErrWriter, total, desc[stage])
 			} else {
-				b = newDataBar(c, total, "extracting", false)
+				desc[stage] = "extracting"
+				b = progress.New(c.App.ErrWriter, int(total), 0, desc[stage])
 			}
 			bars[stage] = b
 		}
-		_ = b.Set64(done)
+		b.Set(int(done), desc[stage])
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
 	defer stop()
 	res, err := modelnet40.Fetch(ctx, modelnet40.FetchOptions{
-		Dir: c.String("out"), URL: c.String("url"), SHA256: c.String("sha256"), NoExtract: c.Bool("no-extract"), Progress: progress,
+		Dir: c.String("out"), URL: c.String("url"), SHA256: c.String("sha256"), NoExtract: c.Bool("no-extract"), Progress: onProgress,
 	})
 	for _, b := range bars {
-		_ = b.Exit()
+		b.Finish()
 	}
 	if err != nil {
 		code := 1
@@ -386,21 +384,4 @@ func fetchModelNet40(c *cli.Context) error {
 			res.Files, res.Root, res.Root)
 	}
 	return nil
-}
-
-// newDataBar makes a progress bar on the command's error output (bytes shows sizes; a total
-// below 0 means unknown).
-func newDataBar(c *cli.Context, total int64, what string, bytes bool) *progressbar.ProgressBar {
-	opts := []progressbar.Option{
-		progressbar.OptionSetWriter(c.App.ErrWriter),
-		progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionThrottle(200 * time.Millisecond),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(c.App.ErrWriter) }),
-	}
-	if bytes {
-		opts = append(opts, progressbar.OptionShowBytes(true))
-	}
-	return progressbar.NewOptions64(total, opts...)
 }

@@ -23,6 +23,7 @@ type Bar struct {
 	last  time.Time
 	desc  string
 	done  int
+	bytes bool // counts bytes, not steps
 }
 
 // isTerminal reports whether w is a character device such as a terminal.
@@ -62,6 +63,40 @@ func New(w io.Writer, total, done int, desc string) *Bar {
 	return b
 }
 
+// NewBytes returns a bar of total bytes (below 0: unknown) written to w, e.g. for a download;
+// nil w gives no bar.
+func NewBytes(w io.Writer, total int64, desc string) *Bar {
+	if w == nil {
+		return nil
+	}
+	b := &Bar{total: int(total), desc: desc, t0: time.Now(), last: time.Now(), bytes: true}
+	if !isTerminal(w) {
+		b.w = w
+		return b
+	}
+	b.pb = progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionOnCompletion(func() { io.WriteString(w, "\n") }),
+	)
+	return b
+}
+
+// SetTotal changes the total (a loader that learns the size as it goes).
+func (b *Bar) SetTotal(total int) {
+	if b == nil || total == b.total {
+		return
+	}
+	b.total = total
+	if b.pb != nil {
+		b.pb.ChangeMax(total - b.start)
+	}
+}
+
 // Set moves the bar to done steps (of the total) with a new description.
 func (b *Bar) Set(done int, desc string) {
 	if b == nil {
@@ -90,7 +125,30 @@ func (b *Bar) line() {
 	if rate > 0 {
 		left = (time.Duration(float64(b.total-b.done)/rate) * time.Second).Round(time.Second).String()
 	}
-	fmt.Fprintf(b.w, "%s: step %d of %d (%.0f %%), %.2f steps/s, about %s left\n", b.desc, b.done, b.total, 100*float64(b.done)/float64(max(b.total, 1)), rate, left)
+	if !b.bytes {
+		fmt.Fprintf(b.w, "%s: step %d of %d (%.0f %%), %.2f steps/s, about %s left\n", b.desc, b.done, b.total, 100*float64(b.done)/float64(max(b.total, 1)), rate, left)
+		return
+	}
+	if b.total < 0 {
+		fmt.Fprintf(b.w, "%s: %s, %s/s\n", b.desc, formatBytes(float64(b.done)), formatBytes(rate))
+		return
+	}
+	fmt.Fprintf(b.w, "%s: %s of %s (%.0f %%), %s/s, about %s left\n", b.desc, formatBytes(float64(b.done)), formatBytes(float64(b.total)),
+		100*float64(b.done)/float64(max(b.total, 1)), formatBytes(rate), left)
+}
+
+// formatBytes writes n bytes with a decimal unit: "512 B", "12.3 MB".
+func formatBytes(n float64) string {
+	units := []string{"B", "kB", "MB", "GB", "TB"}
+	i := 0
+	for n >= 1000 && i < len(units)-1 {
+		n /= 1000
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%.0f B", n)
+	}
+	return fmt.Sprintf("%.1f %s", n, units[i])
 }
 
 // Finish completes the bar: its line on a terminal, a last plain line elsewhere.
