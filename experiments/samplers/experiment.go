@@ -82,11 +82,15 @@ type record struct {
 	Boot    []float64 `json:"boot,omitempty"`
 	Samples int       `json:"samples"`
 	// Seconds is the wall time of sampling and scoring (the network's training is not in it).
-	Seconds     float64 `json:"seconds"`
-	Network     string  `json:"network"`
-	Commit      string  `json:"commit,omitempty"`
-	Fingerprint string  `json:"fingerprint,omitempty"`
-	Replicate   int     `json:"replicate,omitempty"`
+	Seconds float64 `json:"seconds"`
+	Network string  `json:"network"`
+	// TrainSeconds is the network's training wall time as the lending experiment's cache
+	// recorded it when the cell was computed (0: not known), so that the tables can state it
+	// where that cache no longer holds the network's record (another code state trained it).
+	TrainSeconds float64 `json:"train_seconds,omitempty"`
+	Commit       string  `json:"commit,omitempty"`
+	Fingerprint  string  `json:"fingerprint,omitempty"`
+	Replicate    int     `json:"replicate,omitempty"`
 }
 
 // runner carries the state of one run.
@@ -302,7 +306,8 @@ func (r *runner) computeCell(ctx context.Context, u unit, s Setting) (record, er
 		return record{}, err
 	}
 	values[KeyNFE], values[KeySeconds] = nfe, sampling
-	return record{Values: values, Boot: boot, Samples: len(gen), Seconds: time.Since(start).Seconds(), Network: name,
+	trained, _ := u.t.Trained(u.n, u.k)
+	return record{Values: values, Boot: boot, Samples: len(gen), Seconds: time.Since(start).Seconds(), Network: name, TrainSeconds: trained,
 		Commit: r.code.Commit, Fingerprint: r.code.Fingerprint, Replicate: u.k}, nil
 }
 

@@ -3,6 +3,7 @@ package samplers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -189,6 +190,27 @@ func TestRun_Smoke(t *testing.T) {
 	}
 	if !strings.Contains(second.String(), " 0 cell replicates to compute") {
 		t.Errorf("second run computed cells again:\n%s", second)
+	}
+
+	// The tables state the networks' training time from the cells even where the lending
+	// experiments' caches no longer hold the networks (another code state replaced them).
+	for _, f := range []string{"modelnet40/cache/models", "transcriptomics/cache/models"} {
+		if err := os.RemoveAll(filepath.Join(root, "out", f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.Report, env.Log = true, &exptest.Log{}
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("report without the lent networks: %v\n%s", err, env.Log)
+	}
+	for _, f := range []string{"modelnet40.md", "transcriptomics.md"} {
+		md, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("(%d network(s) found,", 2*len(networks)); !strings.Contains(string(md), want) {
+			t.Errorf("%s without the lent networks does not say %q", f, want)
+		}
 	}
 
 	env.Report, env.Seeds, env.Log = true, 3, &exptest.Log{}

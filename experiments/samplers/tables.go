@@ -17,11 +17,20 @@ type results struct {
 	reps map[string][]experiments.Replicate
 	// comps memoises compare by cell (the task table and the cheapest table both ask).
 	comps map[string][]stats.Comparison
+	// trained holds the networks' training seconds recorded in the cells, by network and
+	// replicate.
+	trained map[netRep]float64
+}
+
+// netRep names one network of one replicate.
+type netRep struct {
+	n network
+	k int
 }
 
 // collect reads every cached replicate of task t's cells.
 func (r *runner) collect(t *task) (*results, error) {
-	res := &results{t: t, reps: map[string][]experiments.Replicate{}}
+	res := &results{t: t, reps: map[string][]experiments.Replicate{}, trained: map[netRep]float64{}}
 	for k := range r.env.Replicates() {
 		for _, n := range networks {
 			for _, s := range t.Settings {
@@ -31,6 +40,9 @@ func (r *runner) collect(t *task) (*results, error) {
 				}
 				if !ok {
 					continue
+				}
+				if rec.TrainSeconds > 0 {
+					res.trained[netRep{n, k}] = rec.TrainSeconds
 				}
 				cell := cellName(t.Name, n, s)
 				rep := experiments.Replicate{Index: k, Values: rec.Values, Seconds: rec.Seconds,
@@ -218,7 +230,11 @@ func (r *runner) taskTable(res *results) (*experiments.Table, error) {
 	trainedSeconds, trainedCount := 0.0, 0
 	for k := range r.env.Replicates() {
 		for _, n := range networks {
-			if sec, ok := t.Trained(n, k); ok {
+			sec, ok := t.Trained(n, k)
+			if !ok {
+				sec, ok = res.trained[netRep{n, k}]
+			}
+			if ok {
 				trainedSeconds += sec
 				trainedCount++
 			}
