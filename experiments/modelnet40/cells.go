@@ -41,6 +41,7 @@ type sampleKey struct {
 	SamplingSteps int     `json:"sampling_steps"`
 	Sampler       string  `json:"sampler,omitempty"`
 	BatchStats    bool    `json:"batch_stats,omitempty"`
+	ClipRange     float64 `json:"clip_range,omitempty"`
 	SamplingSeed  int64   `json:"sampling_seed"`
 	BootSeed      int64   `json:"bootstrap_seed"`
 	BootstrapReps int     `json:"bootstrap_reps"`
@@ -80,7 +81,7 @@ func (r *runner) cellKey(m Method, rep Seeds) (string, error) {
 		Cell   string    `json:"cell"`
 		Sample sampleKey `json:"sample"`
 		Model  string    `json:"model"`
-	}{m.Cell(r.ref), sampleKey{Code: r.code.Fingerprint, Data: r.dk, Timesteps: r.p.Timesteps, SamplingSteps: r.p.SamplingSteps, Sampler: string(r.p.Sampler), BatchStats: r.p.BatchStats,
+	}{m.Cell(r.ref), sampleKey{Code: r.code.Fingerprint, Data: r.dk, Timesteps: r.p.Timesteps, SamplingSteps: r.p.SamplingSteps, Sampler: string(r.p.Sampler), BatchStats: r.p.BatchStats, ClipRange: r.p.ClipRange,
 		SamplingSeed: rep.Sampling, BootSeed: rep.Boot, BootstrapReps: r.p.BootstrapReps, SetMetrics: r.p.SetMetrics, SetClouds: r.p.SetClouds, Replicate: rep.Replicate}, mk})
 }
 
@@ -305,6 +306,9 @@ func (r *runner) generate(ctx context.Context, ms ModelSpec, rep Seeds, sampler 
 	cfg := rs.SampleConfig(len(d.Test))
 	cfg.BatchSize, cfg.Seed, cfg.DDPM.SamplingSteps, cfg.Progress, cfg.NFE = r.p.SampleBatch, rep.Sampling, steps, r.env.Progress, nfe
 	cfg.BatchStats = r.p.BatchStats
+	if r.p.ClipRange > 0 {
+		cfg.DDPM.ClipRange = r.p.ClipRange
+	}
 	if cfg, err = cfg.WithSampler(sampler, eta, 0); err != nil {
 		return nil, fmt.Errorf("modelnet40: %w", err)
 	}

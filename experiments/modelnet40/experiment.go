@@ -27,6 +27,9 @@ const (
 	OptNorm        = "norm"
 	NormRunning    = "running"
 	NormBatch      = "batch"
+	OptClip        = "clip"
+	ClipReference  = "reference"
+	ClipData       = "data"
 )
 
 // Experiment returns the registry entry of this experiment.
@@ -67,6 +70,8 @@ func Experiment() experiments.Experiment {
 				Values: []string{string(generative.SamplerDDPM), string(generative.SamplerDDIM)}, Default: string(generative.SamplerDDPM)},
 			{Name: OptNorm, Usage: "batch normalisation when sampling: running (the reference's: the running estimates of training) or batch (each sampling batch's own statistics, as in training; a named option, docs/experiments.md)",
 				Values: []string{NormRunning, NormBatch}, Default: NormRunning},
+			{Name: OptClip, Usage: "range of DDPM's x0 prediction when sampling: reference ([-1, 1], diffusers' default, which the reference keeps for clouds in [-0.25, 0.25]) or data (the data's box [-0.25, 0.25]; a named option, docs/experiments.md)",
+				Values: []string{ClipReference, ClipData}, Default: ClipReference},
 		},
 	}
 }
@@ -151,12 +156,20 @@ func open(env experiments.Env) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	clip, err := e.Option(env, OptClip)
+	if err != nil {
+		return nil, err
+	}
 	ref := orient == OrientRef
 	dir := env.OutDir
 	var variant []string
 	if norm == NormBatch {
 		p.BatchStats = true
 		variant = append(variant, "norm-batch")
+	}
+	if clip == ClipData {
+		p.ClipRange = mn.ReferenceScale
+		variant = append(variant, "clip-data")
 	}
 	if sampler != string(generative.SamplerDDPM) {
 		p.Sampler = generative.DDPMSampler(sampler)
@@ -184,7 +197,7 @@ func open(env experiments.Env) (*runner, error) {
 		return nil, fmt.Errorf("modelnet40: %w", err)
 	}
 	// The networks live in the default folder's cache whatever the options: a variant that
-	// changes only the sampling (sampler, norm) or the test selection reuses them, and one
+	// changes only the sampling (sampler, norm, clip) or the test selection reuses them, and one
 	// that changes the training (orientation) has its own names and keys there.
 	netCache, err := experiments.OpenCache(filepath.Join(env.OutDir, "cache"))
 	if err != nil {

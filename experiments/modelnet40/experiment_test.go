@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ncgn/ncgn/datasets"
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/exptest"
@@ -377,6 +378,32 @@ func TestRun_SamplerOption(t *testing.T) {
 	if c := tb.Cell("gat", "dmp"); c == nil || !(c.Values[KeyW2] > 0) || !strings.Contains(strings.Join(tb.Notes, " "), "--norm batch") {
 		t.Errorf("DMP GAT cell with batch statistics: %v; notes %q", c, tb.Notes)
 	}
+	// --clip data clips every step's x0 prediction to the data's box: the last step leaves
+	// the sample within it but for that step's small noise (σ ≈ 0.01 here), while the
+	// untrained smoke network's range-1 predictions reach far outside.
+	clip := &exptest.Log{}
+	env.Options, env.Log = map[string]string{OptClip: ClipData}, clip
+	if err := Run(context.Background(), env); err != nil {
+		t.Fatalf("%v\n%s", err, clip)
+	}
+	if !strings.Contains(clip.String(), "models/gat-dmp-exp-S2: reused from the cache") {
+		t.Errorf("--clip data trained the network again:\n%s", clip)
+	}
+	tc := exptest.ReadTable(t, filepath.Join(out, "clip-data", "table1.json"))
+	if !strings.Contains(strings.Join(tc.Notes, " "), "--clip data") {
+		t.Errorf("notes do not name --clip data: %q", tc.Notes)
+	}
+	largest := func(dir string) float64 {
+		a, err := datasets.ReadNpy(filepath.Join(dir, "cache", "samples", "table1", "gat-dmp.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := 0.0
+		for _, v := range a.Data {
+			m = math.Max(m, math.Abs(v))
+		}
+		return m
+	}
 	def := &exptest.Log{}
 	env.Options, env.Log = nil, def
 	if err := Run(context.Background(), env); err != nil {
@@ -385,6 +412,9 @@ func TestRun_SamplerOption(t *testing.T) {
 	run := exptest.ReadTable(t, filepath.Join(out, "table1.json"))
 	if a, b := run.Cell("gat", "dmp"), tb.Cell("gat", "dmp"); a == nil || a.Values[KeyW2] == b.Values[KeyW2] {
 		t.Errorf("running and batch statistics give the same W2 (%v, %v)", a, b)
+	}
+	if in, ref := largest(filepath.Join(out, "clip-data")), largest(out); !(in < 0.35) || !(ref > 0.5) {
+		t.Errorf("largest |coordinate| generated: %.3f with --clip data (want < 0.35), %.3f with range 1 (want > 0.5)", in, ref)
 	}
 }
 

@@ -60,6 +60,9 @@ type Preset struct {
 	// BatchStats samples with each batch's own normalisation statistics instead of the
 	// running estimates (--norm batch; generative.SampleConfig.BatchStats).
 	BatchStats bool `json:"batch_stats,omitempty"`
+	// ClipRange is r of DDPM sampling's x0 prediction, clipped to [-r, r]: 0 keeps diffusers'
+	// (and the reference's) 1; --clip data sets the data's box, ReferenceScale.
+	ClipRange float64 `json:"clip_range,omitempty"`
 
 	// BootstrapReps is the number of resamples of the test clouds on which each cell's W2 is
 	// also computed (the same resamples for every method and seed); 0 computes none.

@@ -223,12 +223,16 @@ func (r *runner) notes(which string) []string {
 	if p.Sampler == generative.SamplerDDIM {
 		sampler = "DDIM (η = 0, the named option --sampler ddim; the paper samples with DDPM)"
 	}
+	clip := "[-1, 1] (diffusers' default, the reference's)"
+	if p.ClipRange > 0 {
+		clip = fmt.Sprintf("[-%.2f, %.2f], the data's box (the named option --clip data; the reference clips to [-1, 1])", p.ClipRange, p.ClipRange)
+	}
 	notes := []string{
 		fmt.Sprintf("Protocol: one network per cell, the reference architecture (width %d, %d layers, k = %d; DMP with the reference's float voxels per dimension), "+
-			"trained with DDPM (T = %d, linear betas 1e-4..0.02, ε prediction, x0 clipped to [-1, 1]) in %s, %s at batch %d, Adam lr %g, warm-up %d steps, EMA %g, "+
+			"trained with DDPM (T = %d, linear betas 1e-4..0.02, ε prediction) in %s, %s at batch %d, Adam lr %g, warm-up %d steps, EMA %g, "+
 			"training clouds in their stored (class) order as the reference's loaders give them; it generates as many clouds as there are test clouds "+
-			"with its EMA weights in %d %s steps (evenly spaced over the %d indices). The paper: 9843 training clouds, 300 epochs at batch 128, lr 1e-4, 1000 sampling steps, 2232 test clouds.",
-			p.Width, p.Layers, p.K, p.Timesteps, orient, train, p.BatchSize, p.LR, p.Warmup, p.EMADecay, p.SamplingSteps, sampler, p.Timesteps),
+			"with its EMA weights in %d %s steps (evenly spaced over the %d indices), the x0 prediction of each step clipped to %s. The paper: 9843 training clouds, 300 epochs at batch 128, lr 1e-4, 1000 sampling steps, 2232 test clouds.",
+			p.Width, p.Layers, p.K, p.Timesteps, orient, train, p.BatchSize, p.LR, p.Warmup, p.EMADecay, p.SamplingSteps, sampler, p.Timesteps, clip),
 		"Random: every coordinate drawn from N(0, 1), the DDPM prior (zero denoising steps); this is what gives the paper's 8.624 (the same number for GCN and GAT). One cell, shown in both rows.",
 		"Calibration columns (not in the paper; one cell each, shown in both rows): origin, every point at the origin; training clouds, real training clouds (as many as the test clouds, drawn per seed), what a perfect generator would score. With arbitrary point order the paper's W2 is about √((s_g + s_x) / n) (s: mean squared distance of a point from the origin, generated and test), a measure of spread: the origin beats real clouds on it, so read W2 beside the spread row and judge shape by the set metrics (docs/experiments.md, \"What the paper's W2 measures\").",
 		"Clouds are scored as they are: test clouds centred at their mean and scaled so that their largest |coordinate| is 0.25 (the reference's normalisation), generated clouds as the network produced them (not normalised again). Set metrics follow PointFlow's definitions computed exactly (docs/metrics.md).",
@@ -236,6 +240,9 @@ func (r *runner) notes(which string) []string {
 	}
 	if p.BatchStats {
 		notes = append(notes, "Named option --norm batch: sampling normalises with each sampling batch's own statistics (as in training) instead of the running estimates of training, the reference's way. The reference network shares one BatchNorm across the layers of each MLP, so its running estimates mix the statistics of different layers; this option shows what sampling with the running estimates costs. Generated clouds then depend on the batch they were drawn in.")
+	}
+	if p.ClipRange > 0 {
+		notes = append(notes, "Named option --clip data: each DDPM step clips its x0 prediction to the data's box instead of [-1, 1]. The reference keeps diffusers' range 1, made for data in [-1, 1], while its clouds lie in [-0.25, 0.25]; at high noise the network's x0 predictions are poor and range-1 clipping lets them place points up to four times outside the box, which the later, low-noise steps do not pull back (docs/experiments.md, \"Why the clouds are blobs\").")
 	}
 	if r.p.SetMetrics && r.p.SetClouds > 0 && r.p.SetClouds < r.p.TestClouds {
 		notes = append(notes, fmt.Sprintf("Set metrics (MMD, COV, 1-NNA) on %d of the generated and %d of the test clouds, spread evenly over the sets (exact EMD on all pairs of all clouds would take too long on this machine); W2 on all of them.", r.p.SetClouds, r.p.SetClouds))
