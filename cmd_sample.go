@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 
 	"github.com/ncgn/ncgn/datasets"
@@ -23,6 +24,7 @@ func init() {
 			&cli.StringFlag{Name: "sampler", Usage: "sampler `NAME`: ddpm (default, respaced to --steps) or ddim for diffusion; euler (default), midpoint, heun or dopri5 (adaptive) for flow matching"},
 			&cli.Float64Flag{Name: "tolerance", Usage: "dopri5's relative and absolute error per step (default 1e-3); --steps sets its first step"},
 			&cli.Float64Flag{Name: "eta", Usage: "DDIM's noise scale in [0, 1] (0: deterministic; 1 with all steps: DDPM's sampler)"},
+			&cli.Float64Flag{Name: "clip", Usage: "DDPM: clip each step's x0 prediction to [-`R`, R] (default 1, diffusers'; set your data's range unless train --normalize mapped them into [-1, 1])"},
 			&cli.BoolFlag{Name: "batch-stats", Usage: "normalise with each sampling batch's own statistics instead of the running estimates of training (samples then depend on --batch)"},
 			&cli.IntFlag{Name: "batch", Value: 128, Usage: "samples per network call"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the initial noise and of every sampling draw"},
@@ -64,6 +66,16 @@ func sampleAction(c *cli.Context) error {
 	}
 	if sc, err = sc.WithSampler(c.String("sampler"), c.Float64("eta"), c.Float64("tolerance")); err != nil {
 		return cli.Exit("ncgn sample: --sampler/--eta/--tolerance: "+err.Error(), 2)
+	}
+	if c.IsSet("clip") {
+		r := c.Float64("clip")
+		if sc.Process != generative.ProcessDiffusion {
+			return cli.Exit(fmt.Sprintf("ncgn sample: --clip %v: the run is %s, and only diffusion clips its x0 prediction", r, sc.Process), 2)
+		}
+		if !(r > 0) || math.IsInf(r, 0) {
+			return cli.Exit(fmt.Sprintf("ncgn sample: --clip %v: want a finite range > 0", r), 2)
+		}
+		sc.DDPM.ClipRange = r
 	}
 	if err := sc.WithDefaults().Validate(); err != nil {
 		return cli.Exit("ncgn sample: --sampler/--eta/--steps: "+err.Error(), 2)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -338,11 +339,37 @@ func TestSample_Samplers(t *testing.T) {
 	if errA != nil || errB != nil || reflect.DeepEqual(a.Data, b.Data) {
 		t.Errorf("--batch-stats gave the same samples as the running estimates (%v, %v)", errA, errB)
 	}
+	// --clip bounds each step's x0 prediction: with a range of 0.05 the last step leaves the
+	// samples within it but for that step's small noise, unlike the default range 1.
+	clipped := filepath.Join(dir, "clip.npy")
+	if o, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--steps", "4", "--out", clipped, "--quiet", "--clip", "0.05"); code != 0 {
+		t.Fatalf("--clip 0.05: exit %d: %s %s", code, o, errOut)
+	}
+	largest := func(path string) float64 {
+		a, err := datasets.ReadNpy(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := 0.0
+		for _, v := range a.Data {
+			m = math.Max(m, math.Abs(v))
+		}
+		return m
+	}
+	if in, wide := largest(clipped), largest(outs[2]); !(in < 0.1) || !(wide > 0.1) {
+		t.Errorf("largest |value| %.3f with --clip 0.05 (want < 0.1), %.3f without (want > 0.1)", in, wide)
+	}
+	flowOut := filepath.Join(dir, "flow.npy")
+	if _, errOut, code := runCLI("sample", "--run", filepath.Join("spec", "testdata", "old-feat"), "--n", "2", "--out", flowOut, "--quiet", "--clip", "0.5"); code != 2 || !strings.Contains(errOut, "only diffusion") {
+		t.Errorf("--clip on a flow-matching run: exit %d, %q (want 2, naming diffusion)", code, errOut)
+	}
 	for _, c := range []struct {
 		extra []string
 		want  string
 	}{
 		{[]string{"--sampler", "heun"}, "ddpm, ddim"},
+		{[]string{"--clip", "0"}, "--clip 0"},
+		{[]string{"--clip", "-1"}, "--clip -1"},
 		{[]string{"--eta", "0.5"}, "eta"},
 		{[]string{"--sampler", "ddim", "--eta", "2"}, "eta"},
 	} {
