@@ -30,7 +30,8 @@ var views = [3]struct {
 // CloudGrid draws the sets one under the other into a PNG: one column per cloud (as many as
 // the largest set holds), and for each set three rows, its clouds projected on x-y, x-z and
 // z-y. Every tile of a set shares one square window, so that sizes compare across clouds;
-// the first tile of each row names the set and the view.
+// the first tile of each row names the set, the view and the window's half-width, so that
+// sizes also compare across sets (a set of wide clouds is drawn at a smaller scale).
 func CloudGrid(file, title string, sets []CloudSet) error {
 	cols := 0
 	for _, s := range sets {
@@ -50,7 +51,7 @@ func CloudGrid(file, title string, sets []CloudSet) error {
 				p.HideAxes()
 				p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -half, half, -half, half
 				if ci == 0 {
-					p.Title.Text = s.Name + " " + v.name
+					p.Title.Text = fmt.Sprintf("%s %s (window ±%.2g)", s.Name, v.name, half)
 					p.Title.TextStyle.Font.Size = vg.Points(8)
 				}
 				if ci < len(s.Clouds) {
