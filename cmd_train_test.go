@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ncgn/ncgn/datasets"
+	"github.com/ncgn/ncgn/experiments/exptest"
 	"github.com/ncgn/ncgn/internal/runlock"
 )
 
@@ -345,18 +345,7 @@ func TestSample_Samplers(t *testing.T) {
 	if o, errOut, code := runCLI("sample", "--run", run, "--n", "2", "--steps", "4", "--out", clipped, "--quiet", "--clip", "0.05"); code != 0 {
 		t.Fatalf("--clip 0.05: exit %d: %s %s", code, o, errOut)
 	}
-	largest := func(path string) float64 {
-		a, err := datasets.ReadNpy(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := 0.0
-		for _, v := range a.Data {
-			m = math.Max(m, math.Abs(v))
-		}
-		return m
-	}
-	if in, wide := largest(clipped), largest(outs[2]); !(in < 0.1) || !(wide > 0.1) {
+	if in, wide := exptest.LargestNpy(t, clipped), exptest.LargestNpy(t, outs[2]); !(in < 0.1) || !(wide > 0.1) {
 		t.Errorf("largest |value| %.3f with --clip 0.05 (want < 0.1), %.3f without (want > 0.1)", in, wide)
 	}
 	flowOut := filepath.Join(dir, "flow.npy")

@@ -1,14 +1,16 @@
 // Package exptest holds what the experiments' tests share: a log that can stop a run when a
-// line appears, and reading a results table.
+// line appears, reading a results table, and the extent of generated samples.
 package exptest
 
 import (
 	"bytes"
 	"context"
+	"math"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/ncgn/ncgn/datasets"
 	"github.com/ncgn/ncgn/experiments"
 )
 
@@ -47,4 +49,19 @@ func ReadTable(t testing.TB, path string) *experiments.Table {
 		t.Fatal(err)
 	}
 	return tb
+}
+
+// LargestNpy returns the largest |value| of the .npy array at path (samples written by an
+// experiment or by sample), failing the test when it cannot be read.
+func LargestNpy(t testing.TB, path string) float64 {
+	t.Helper()
+	a, err := datasets.ReadNpy(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := 0.0
+	for _, v := range a.Data {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
 }

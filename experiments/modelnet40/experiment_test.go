@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ncgn/ncgn/datasets"
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
 	"github.com/ncgn/ncgn/experiments"
 	"github.com/ncgn/ncgn/experiments/exptest"
@@ -394,15 +393,7 @@ func TestRun_SamplerOption(t *testing.T) {
 		t.Errorf("notes do not name --clip data: %q", tc.Notes)
 	}
 	largest := func(dir string) float64 {
-		a, err := datasets.ReadNpy(filepath.Join(dir, "cache", "samples", "table1", "gat-dmp.npy"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := 0.0
-		for _, v := range a.Data {
-			m = math.Max(m, math.Abs(v))
-		}
-		return m
+		return exptest.LargestNpy(t, filepath.Join(dir, "cache", "samples", "table1", "gat-dmp.npy"))
 	}
 	def := &exptest.Log{}
 	env.Options, env.Log = nil, def
