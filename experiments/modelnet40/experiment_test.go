@@ -363,35 +363,30 @@ func TestRun_SamplerOption(t *testing.T) {
 	if err := Run(context.Background(), env); !errors.Is(err, experiments.ErrConfig) || !strings.Contains(err.Error(), "sampler") {
 		t.Errorf("heun for a DDPM experiment: %v, want ErrConfig naming the option", err)
 	}
-	// --norm batch samples the same network (reused from the default folder's cache, where the
-	// DDIM run trained it) with batch statistics, into its own folder.
-	batch := &exptest.Log{}
-	env.Options, env.Log = map[string]string{OptNorm: NormBatch}, batch
-	if err := Run(context.Background(), env); err != nil {
-		t.Fatalf("%v\n%s", err, batch)
+	// A sampling option samples the same network (reused from the default folder's cache,
+	// where the DDIM run trained it) into its own folder, and its table names the option.
+	variant := func(opt, value, folder, flag string) *experiments.Table {
+		t.Helper()
+		log := &exptest.Log{}
+		env.Options, env.Log = map[string]string{opt: value}, log
+		if err := Run(context.Background(), env); err != nil {
+			t.Fatalf("%s: %v\n%s", flag, err, log)
+		}
+		if !strings.Contains(log.String(), "models/gat-dmp-exp-S2: reused from the cache") {
+			t.Errorf("%s trained the network again:\n%s", flag, log)
+		}
+		tb := exptest.ReadTable(t, filepath.Join(out, folder, "table1.json"))
+		if c := tb.Cell("gat", "dmp"); c == nil || !(c.Values[KeyW2] > 0) || !strings.Contains(strings.Join(tb.Notes, " "), flag) {
+			t.Errorf("%s: DMP GAT cell %v; notes %q", flag, c, tb.Notes)
+		}
+		return tb
 	}
-	if !strings.Contains(batch.String(), "models/gat-dmp-exp-S2: reused from the cache") {
-		t.Errorf("--norm batch trained the network again:\n%s", batch)
-	}
-	tb := exptest.ReadTable(t, filepath.Join(out, "norm-batch", "table1.json"))
-	if c := tb.Cell("gat", "dmp"); c == nil || !(c.Values[KeyW2] > 0) || !strings.Contains(strings.Join(tb.Notes, " "), "--norm batch") {
-		t.Errorf("DMP GAT cell with batch statistics: %v; notes %q", c, tb.Notes)
-	}
+	// --norm batch normalises with each sampling batch's statistics.
+	tb := variant(OptNorm, NormBatch, "norm-batch", "--norm batch")
 	// --clip data clips every step's x0 prediction to the data's box: the last step leaves
 	// the sample within it but for that step's small noise (σ ≈ 0.01 here), while the
 	// untrained smoke network's range-1 predictions reach far outside.
-	clip := &exptest.Log{}
-	env.Options, env.Log = map[string]string{OptClip: ClipData}, clip
-	if err := Run(context.Background(), env); err != nil {
-		t.Fatalf("%v\n%s", err, clip)
-	}
-	if !strings.Contains(clip.String(), "models/gat-dmp-exp-S2: reused from the cache") {
-		t.Errorf("--clip data trained the network again:\n%s", clip)
-	}
-	tc := exptest.ReadTable(t, filepath.Join(out, "clip-data", "table1.json"))
-	if !strings.Contains(strings.Join(tc.Notes, " "), "--clip data") {
-		t.Errorf("notes do not name --clip data: %q", tc.Notes)
-	}
+	variant(OptClip, ClipData, "clip-data", "--clip data")
 	largest := func(dir string) float64 {
 		return exptest.LargestNpy(t, filepath.Join(dir, "cache", "samples", "table1", "gat-dmp.npy"))
 	}
