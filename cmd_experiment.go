@@ -166,12 +166,9 @@ func experimentAction(c *cli.Context, e experiments.Experiment) error {
 		}
 		return cli.Exit(fmt.Sprintf("%s (--out %s): %v", name, dir, err), 1)
 	}
-	where := dir
-	for _, o := range e.Options {
-		if v := env.Options[o.Name]; v != "" && v != o.Default {
-			where = fmt.Sprintf("the sub-folder of %s that the options chose (the log above names it)", dir)
-			break
-		}
+	where, err := e.Dir(env) // the options were checked above
+	if err != nil {
+		return bad("%v", strings.TrimPrefix(err.Error(), "experiments: "))
 	}
 	fmt.Fprintf(c.App.Writer, "%s: %s written to %s\n", name, strings.Join(e.Outputs, ", "), where)
 	return nil

@@ -97,13 +97,13 @@ func TestExperiment_SmokeOnly(t *testing.T) {
 	if !strings.Contains(string(md), "| unconditional generation | 2.") {
 		t.Errorf("table3.md lacks the random baseline's unconditional W2:\n%s", md)
 	}
-	// A non-default option writes into its own sub-folder, and the last line says so instead
-	// of naming the experiment's folder as where the tables are.
+	// A non-default option writes into its own sub-folder, and the last line names it.
 	stdout, stderr, code = runCLI("experiment", "transcriptomics", "--scale", "smoke", "--out", out, "--only", "table3/unconditional/random", "--quiet", "--sampler", "midpoint")
 	if code != 0 {
 		t.Fatalf("--sampler midpoint: exit %d: %s", code, stderr)
 	}
-	if _, err := os.Stat(filepath.Join(out, "transcriptomics", "sampler-midpoint", "table3.md")); err != nil || !strings.Contains(stdout, "sub-folder") {
+	sub := filepath.Join(out, "transcriptomics", "sampler-midpoint")
+	if _, err := os.Stat(filepath.Join(sub, "table3.md")); err != nil || !strings.Contains(stdout, "written to "+sub+"\n") {
 		t.Errorf("--sampler midpoint: %v; stdout %q", err, stdout)
 	}
 }

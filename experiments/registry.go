@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -58,6 +59,27 @@ func (e Experiment) Option(env Env, name string) (string, error) {
 		return v, nil
 	}
 	return "", fmt.Errorf("experiments: experiment %s has no option %q: %w", e.Name, name, ErrConfig)
+}
+
+// Dir returns the folder a run of env writes into: env.OutDir with the default options, else
+// its sub-folder named after each option that differs from its default, "NAME-VALUE", joined
+// by "_" in the order of e.Options (e.g. OUT/norm-batch, OUT/sampler-ddim_norm-batch), so that
+// a variant never overwrites the default results.
+func (e Experiment) Dir(env Env) (string, error) {
+	var parts []string
+	for _, o := range e.Options {
+		v, err := e.Option(env, o.Name)
+		if err != nil {
+			return "", err
+		}
+		if v != o.Default {
+			parts = append(parts, o.Name+"-"+v)
+		}
+	}
+	if len(parts) == 0 {
+		return env.OutDir, nil
+	}
+	return filepath.Join(env.OutDir, strings.Join(parts, "_")), nil
 }
 
 // Env is what a run of an experiment receives from the command line.

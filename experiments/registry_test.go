@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -140,5 +141,31 @@ func TestParseShard(t *testing.T) {
 		if n != 1 {
 			t.Errorf("unit %d owned by %d shards", k, n)
 		}
+	}
+}
+
+// TestExperiment_Dir checks the folder of a run: the experiment's own with the default
+// options, a sub-folder named after each option that differs from its default in the order of
+// the options otherwise, and an error naming an unknown value.
+func TestExperiment_Dir(t *testing.T) {
+	e := Experiment{Name: "x", Options: []Option{
+		{Name: "sampler", Values: []string{"ddpm", "ddim"}, Default: "ddpm"},
+		{Name: "norm", Values: []string{"running", "batch"}, Default: "running"},
+	}}
+	for _, c := range []struct {
+		opts map[string]string
+		want string
+	}{
+		{nil, "out"},
+		{map[string]string{"sampler": "ddpm", "norm": ""}, "out"},
+		{map[string]string{"norm": "batch"}, filepath.Join("out", "norm-batch")},
+		{map[string]string{"norm": "batch", "sampler": "ddim"}, filepath.Join("out", "sampler-ddim_norm-batch")},
+	} {
+		if got, err := e.Dir(Env{OutDir: "out", Options: c.opts}); err != nil || got != c.want {
+			t.Errorf("options %v: %q, %v; want %q", c.opts, got, err, c.want)
+		}
+	}
+	if _, err := e.Dir(Env{OutDir: "out", Options: map[string]string{"norm": "layer"}}); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "--norm") {
+		t.Errorf("unknown value: %v, want ErrConfig naming --norm", err)
 	}
 }

@@ -126,19 +126,9 @@ func Run(ctx context.Context, env experiments.Env) error {
 		return err
 	}
 	p.LearnSigma = variance == "learned"
-	dir := env.OutDir
-	var variant []string
-	if source != SourceMNIST {
-		variant = append(variant, "source-"+source)
-	}
-	if p.Windows != models.WindowsMatched {
-		variant = append(variant, "windows-"+p.Windows)
-	}
-	if !p.LearnSigma {
-		variant = append(variant, "variance-fixed")
-	}
-	if len(variant) > 0 {
-		dir = filepath.Join(dir, strings.Join(variant, "_"))
+	dir, err := e.Dir(env)
+	if err != nil {
+		return err
 	}
 	selected, err := experiments.Select(CellNames(), env.Only)
 	if err != nil {

@@ -336,9 +336,11 @@ func baselineClouds(b Baseline, d *Data, size int, seed int64) [][]float64 {
 		perm := rng.Perm(len(d.Train))
 		out := make([][]float64, m)
 		for i := range out {
-			j := rng.IntN(len(d.Train))
+			var j int
 			if i < len(perm) {
 				j = perm[i]
+			} else {
+				j = rng.IntN(len(d.Train))
 			}
 			out[i] = append([]float64(nil), d.Train[j]...)
 		}

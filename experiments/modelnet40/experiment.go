@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	mn "github.com/ncgn/ncgn/datasets/modelnet40"
@@ -161,28 +160,18 @@ func open(env experiments.Env) (*runner, error) {
 		return nil, err
 	}
 	ref := orient == OrientRef
-	dir := env.OutDir
-	var variant []string
 	if norm == NormBatch {
 		p.BatchStats = true
-		variant = append(variant, "norm-batch")
 	}
 	if clip == ClipData {
 		p.ClipRange = mn.ReferenceScale
-		variant = append(variant, "clip-data")
 	}
 	if sampler != string(generative.SamplerDDPM) {
 		p.Sampler = generative.DDPMSampler(sampler)
-		variant = append(variant, "sampler-"+sampler)
 	}
-	if sel != string(SelectReference) {
-		variant = append(variant, "selection-"+sel)
-	}
-	if ref {
-		variant = append(variant, "orientation-reference")
-	}
-	if len(variant) > 0 {
-		dir = filepath.Join(dir, strings.Join(variant, "_"))
+	dir, err := e.Dir(env)
+	if err != nil {
+		return nil, err
 	}
 	root, err := FindData(env.Data)
 	if err != nil {

@@ -152,7 +152,9 @@ func open(env experiments.Env) (*runner, error) {
 	}
 	if sampler != string(generative.SolverEuler) {
 		p.Solver = generative.FlowSolver(sampler)
-		env.OutDir = filepath.Join(env.OutDir, "sampler-"+sampler)
+	}
+	if env.OutDir, err = Experiment().Dir(env); err != nil {
+		return nil, err
 	}
 	cache, err := experiments.OpenCache(filepath.Join(env.OutDir, "cache"))
 	if err != nil {
